@@ -1,0 +1,158 @@
+"""One report document in, one contract object (``gongkai.report/1``) out.
+
+``extract_path`` / ``extract_bytes`` sniff the format from the first bytes, run the reader
+that builds the document's grids, map them with the shared template mapper, validate, and
+decide the status in the contract's order. Nothing here raises on bad input: every problem
+becomes a status and a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+from pipeline import contract
+from pipeline.extract.grid import Document
+from pipeline.extract.html import read_html
+from pipeline.extract.mapper import map_grids
+from pipeline.extract.metadata import report_meta
+from pipeline.extract.text import read_text
+from pipeline.extract.validate import findings as rule_findings
+from pipeline.extract.values import normalize_cell
+
+READERS: dict[str, Callable[[bytes], Document]] = {
+    "html": read_html,
+    "text": read_text,
+}
+HTML_MARKERS = (b"<html", b"<!doctype", b"<table", b"<body", b"<head", b"<div", b"<p", b"<meta")
+REPORT_WORDS = ("政府信息公开", "政务公开")
+ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
+PRE_2019_WORDS = ("历年累计",)
+TABLE_NAMES = {
+    "active_disclosure": "table 二 (主动公开政府信息情况)",
+    "applications": "table 三 (收到和处理政府信息公开申请情况)",
+    "appeals": "table 四 (政府信息公开行政复议、行政诉讼情况)",
+}
+
+
+def sniff_format(data: bytes, path: str | None = None) -> str:
+    """The document format from its first bytes; the file name only breaks OLE ties."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as zf:
+                if any(n.startswith("word/") for n in zf.namelist()):
+                    return "docx"
+        except zipfile.BadZipFile:
+            pass
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "wps" if path and path.lower().endswith(".wps") else "doc"
+    lowered = head[:1024].lower()
+    if any(marker in lowered for marker in HTML_MARKERS):
+        return "html"
+    return "text"
+
+
+def _is_report(text: str, found_tables: bool) -> bool:
+    norm = normalize_cell(text[:20000])
+    headings = any(w in norm for w in REPORT_WORDS) and any(w in norm for w in ANNUAL_WORDS)
+    return headings or found_tables
+
+
+def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = None) -> dict:
+    """Extract one document held in memory. ``path`` is recorded and used as a name hint."""
+    fmt = fmt or sniff_format(data, path)
+    result: dict = {
+        "contract": contract.CONTRACT,
+        "source": {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "format": fmt},
+        "report": {"agency": None, "year": None, "title": None},
+        "templates": {"active_disclosure": None, "other_handling": None},
+        "status": "failed",
+        "errors": [],
+        "active_disclosure": [],
+        "applications": [],
+        "appeals": [],
+        "findings": [],
+    }
+    reader = READERS.get(fmt)
+    if reader is None:
+        result["errors"] = [f"no reader for format {fmt!r}"]
+        return result
+    try:
+        doc = reader(data)
+    except Exception as exc:  # a reader bug or hostile input must not end the run
+        result["errors"] = [f"{fmt} reader failed: {type(exc).__name__}: {exc}"]
+        return result
+    return assemble(doc, result, path)
+
+
+def assemble(doc: Document, result: dict, path: str | None) -> dict:
+    """Map a reader's document into ``result`` and decide the status."""
+    name = Path(path).stem if path else None
+    meta = report_meta(doc.title, doc.text, name)
+    result["report"] = {"agency": meta.agency, "year": meta.year, "title": meta.title}
+    if doc.verdict is not None:
+        result["status"], reason = doc.verdict
+        result["errors"] = [reason, *doc.errors]
+        return result
+    try:
+        mapping = map_grids(doc.grids)
+    except Exception as exc:
+        result["errors"] = [f"template mapping failed: {type(exc).__name__}: {exc}"]
+        return result
+    found = mapping.tables_found()
+    errors = [*doc.errors, *mapping.errors]
+    if not _is_report(doc.text, bool(found)):
+        result["errors"] = ["not an annual report: no report headings or table labels found"]
+        return result
+    if "applications" not in found and any(w in doc.text for w in PRE_2019_WORDS):
+        result["status"] = "unsupported"
+        result["errors"] = [
+            "pre-2019 report layout (本年度/历年累计 statistics table, no applicant matrix): "
+            "not comparable with the 2019/2021 formats", *errors]
+        return result
+    if not found:
+        result["status"] = "unsupported"
+        result["errors"] = ["annual report without readable statistics tables", *errors]
+        return result
+    for table in contract.TABLES:
+        result[table] = getattr(mapping, table)
+    result["templates"] = {
+        "active_disclosure": mapping.clause_one_format,
+        "other_handling": mapping.other_handling,
+    }
+    result["findings"] = rule_findings(mapping.applications, mapping.appeals)
+    missing = [t for t in contract.TABLES if t not in found]
+    if missing:
+        result["status"] = "partial"
+        errors = [f"{TABLE_NAMES[t]} not found" for t in missing] + errors
+    elif result["findings"]:
+        result["status"] = "flagged"
+    else:
+        result["status"] = "ok"
+    result["errors"] = errors
+    return result
+
+
+def extract_path(path: str | Path, fmt: str | None = None) -> dict:
+    """Extract one file; an unreadable file is a ``failed`` result, not an exception."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return {
+            "contract": contract.CONTRACT,
+            "source": {"path": str(path), "sha256": None, "format": fmt},
+            "report": {"agency": None, "year": None, "title": None},
+            "templates": {"active_disclosure": None, "other_handling": None},
+            "status": "failed",
+            "errors": [f"cannot read {path}: {exc.strerror or exc}"],
+            "active_disclosure": [], "applications": [], "appeals": [], "findings": [],
+        }
+    return extract_bytes(data, path=str(path), fmt=fmt)

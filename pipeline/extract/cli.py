@@ -1,0 +1,32 @@
+"""``python -m pipeline extract PATH``: print one contract JSON object per document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from pipeline.contract import FORMATS
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "extract", help="extract one report document into the facts contract (JSON on stdout)"
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="report document(s)")
+    parser.add_argument("--pretty", action="store_true", help="indent the JSON")
+    parser.add_argument("--format", choices=FORMATS, help="force a reader instead of sniffing")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.extract import extract_path
+
+    exit_code = 0
+    for path in args.paths:
+        result = extract_path(path, fmt=args.format)
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2 if args.pretty else None)
+        sys.stdout.write("\n")
+        if result["status"] == "failed":
+            exit_code = 1
+    return exit_code

@@ -1,0 +1,83 @@
+"""What every reader hands the template mapper: the document's tables as grids of cells.
+
+A reader (HTML, linearised text, PDF, Word) only has to find tables and expand merged cells;
+it knows nothing about the report template. Merged cells are expanded into every grid slot they
+cover, and the copies share ``source`` so the mapper can count a merged value once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    table: int  # 0-based index of the grid in Document.grids
+    row: int  # 0-based row index in that grid
+    col: int  # 0-based column index in that grid
+    source: int  # identity of the printed cell; merged-cell copies share it
+    page: int | None = None  # 1-based PDF page the cell was printed on
+
+    def provenance(self) -> dict:
+        where = {"table": self.table, "row": self.row, "col": self.col}
+        if self.page is not None:
+            where["page"] = self.page
+        return where
+
+
+Grid = list[list[Cell]]
+
+
+@dataclass
+class Document:
+    """A decoded report document: its tables, its readable text and its printed title."""
+
+    format: str  # html | pdf | text | docx | doc | wps
+    grids: list[Grid] = field(default_factory=list)
+    text: str = ""  # all readable text in reading order, tables included
+    title: str | None = None  # the report title as the document prints it, if it does
+    errors: list[str] = field(default_factory=list)  # reader-level problems worth reporting
+    # (status, reason) when the reader already knows the tables cannot be read, e.g.
+    # ("unsupported", "no text layer: scanned report, needs OCR") or ("failed", "corrupt PDF: ...")
+    verdict: tuple[str, str] | None = None
+
+
+class GridBuilder:
+    """Build grids row by row, expanding row/col spans the way HTML tables lay them out."""
+
+    def __init__(self, table: int, page: int | None = None) -> None:
+        self.table = table
+        self.page = page
+        self.rows: Grid = []
+        self._pending: dict[tuple[int, int], Cell] = {}  # (row, col) slots filled by rowspans
+        self._next_source = 0
+
+    def add_row(self, cells: list[tuple[str, int, int]]) -> None:
+        """Append a row of ``(text, rowspan, colspan)`` cells."""
+        r = len(self.rows)
+        row: list[Cell] = []
+        col = 0
+
+        def fill_pending() -> None:
+            nonlocal col
+            while (r, col) in self._pending:
+                above = self._pending.pop((r, col))
+                row.append(Cell(above.text, self.table, r, col, above.source, self.page))
+                col += 1
+
+        for text, rowspan, colspan in cells:
+            fill_pending()
+            source = self._next_source
+            self._next_source += 1
+            for c in range(col, col + max(colspan, 1)):
+                cell = Cell(text, self.table, r, c, source, self.page)
+                row.append(cell)
+                for below in range(r + 1, r + max(rowspan, 1)):
+                    self._pending[(below, c)] = cell
+            col += max(colspan, 1)
+        fill_pending()
+        self.rows.append(row)
+
+    def grid(self) -> Grid:
+        return self.rows

@@ -1,0 +1,170 @@
+"""Template labels by meaning: which printed label is which contract code.
+
+Labels are matched on normalised text (NFKC, no whitespace, numbering stripped) by the words
+that carry their meaning, so `1、` / `1.` / `1．`, full and half width, line breaks inside a
+label, `行政规范性文件` and known typos (`其他法律行政止公开`) all land on the same code.
+Every reader's grids go through these tables; add a synonym here, never in a reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.values import normalize_cell
+
+# Leading numbering: 一、 (一) 1. 1、 1． ①; NFKC has already made brackets and dots half width.
+NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[、.](?!\d)|[①-⑳])+")
+CLAUSE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+HEADING = re.compile(r"^[一二三四五六七八九十]+[、.]")
+
+
+def label_key(text: str) -> str:
+    """Normalised label without its numbering, e.g. ``（二）部分 公开`` → ``部分公开``."""
+    return NUMBERING.sub("", normalize_cell(text))
+
+
+# --- sections -------------------------------------------------------------------------------
+MAX_HEADING = 40  # longer cells are narrative paragraphs, which mention table names in passing
+
+
+def section_of(norm: str) -> str | None:
+    """The report table a heading or header label opens, or ``"end"`` for a later section."""
+    if len(norm) > MAX_HEADING:
+        return None
+    if "主动公开政府信息情况" in norm or CLAUSE.search(norm):
+        return "active_disclosure"
+    if "收到和处理政府信息公开申请" in norm or norm == "申请人情况" or "本年新收" in norm:
+        return "applications"
+    if "行政复议" in norm and ("行政诉讼" in norm or len(norm) <= 6):
+        return "appeals"
+    if HEADING.match(norm) and any(
+        word in norm for word in ("存在的主要问题", "其他需要报告", "改进情况", "总体情况")
+    ):
+        return "end"
+    return None
+
+
+# --- table 二 ------------------------------------------------------------------------------
+AD_ITEM_WORDS = (
+    ("normative_documents", ("规范性文件",)),
+    ("other_services", ("其他对外管理服务", "对外管理服务事项")),
+    ("permits", ("行政许可",)),
+    ("penalties", ("行政处罚",)),
+    ("coercion", ("行政强制",)),
+    ("fees", ("行政事业性收费", "事业性收费")),
+    ("procurement", ("政府集中采购", "集中采购")),
+)
+AD_MEASURE_WORDS = (
+    ("issued", ("本年制发", "制发件数")),
+    ("repealed", ("废止",)),
+    ("in_force", ("现行有效",)),
+    ("new_made", ("新制作",)),
+    ("new_published", ("新公开",)),
+    ("total_published", ("公开总数",)),
+    ("items_prev_year", ("上一年项目", "上年项目")),
+    ("items_change", ("增/减", "增减", "增(减)")),
+    ("decisions", ("处理决定",)),
+    ("amount_wan_yuan", ("收费金额", "采购总金额", "采购金额")),
+    ("projects", ("采购项目",)),
+)
+MAX_LABEL = 24  # longer cells are narrative, not table labels
+
+
+def ad_item(norm: str) -> str | None:
+    key = label_key(norm)
+    if not key or len(key) > MAX_LABEL:
+        return None
+    if key == "规章" or (key.endswith("规章") and len(key) <= 6):
+        return "regulations"
+    for code, words in AD_ITEM_WORDS:
+        if any(word in key for word in words):
+            return code
+    return None
+
+
+def ad_measure(norm: str) -> str | None:
+    key = label_key(norm)
+    if not key or len(key) > MAX_LABEL:
+        return None
+    for code, words in AD_MEASURE_WORDS:
+        if any(word in key for word in words):
+            return code
+    return None
+
+
+# --- table 三 ------------------------------------------------------------------------------
+OUTCOME_WORDS = (
+    ("new_received", ("本年新收",)),
+    ("carried_over", ("上年结转",)),
+    ("carried_forward", ("结转下年",)),
+    ("partially_granted", ("部分公开",)),
+    ("withheld_state_secret", ("国家秘密",)),
+    ("withheld_prohibited_by_law", ("禁止公开", "法律行政法规", "行政止公开", "其他法律")),
+    ("withheld_security_stability", ("三安全一稳定", "危及")),
+    ("withheld_third_party", ("第三方",)),
+    ("withheld_internal_affairs", ("内部事务",)),
+    ("withheld_process_info", ("过程性",)),
+    ("withheld_enforcement_file", ("执法案卷",)),
+    ("withheld_query_matter", ("查询事项",)),
+    ("unavailable_not_held", ("不掌握",)),
+    ("unavailable_needs_creation", ("另行制作", "没有现成")),
+    ("unavailable_unclear", ("补正后", "仍不明确")),
+    ("rejected_complaint", ("信访", "举报投诉")),
+    ("rejected_excessive", ("大量反复",)),
+    ("rejected_duplicate", ("重复申请",)),
+    ("rejected_publication", ("公开出版物",)),
+    ("rejected_confirmation", ("重新出具", "确认或")),
+    ("other_no_correction", ("不补正",)),
+    ("other_unpaid_fee", ("缴纳费用", "收费通知")),
+    ("granted", ("予以公开",)),
+    ("total_handled", ("总计",)),
+)
+GROUP_WORDS = (
+    ("withheld", ("不予公开",)),
+    ("unavailable", ("无法提供",)),
+    ("rejected", ("不予处理",)),
+    ("other", ("其他处理",)),
+)
+
+
+def outcome_group(norm: str) -> str | None:
+    key = label_key(norm)
+    if len(key) > MAX_LABEL:
+        return None
+    for code, words in GROUP_WORDS:
+        if any(key.startswith(word) or key == word for word in words):
+            return code
+    return None
+
+
+def outcome(norm: str, group: str | None) -> str | None:
+    """The outcome a label names; ``group`` resolves the bare ``3.其他`` of split 其他处理."""
+    key = label_key(norm)
+    if not key or len(key) > 60:
+        return None
+    if key in ("其他", "其它"):
+        return "other_reasons" if group == "other" else None
+    for code, words in OUTCOME_WORDS:
+        if any(word in key for word in words):
+            return code
+    return None
+
+
+# --- table 四 ------------------------------------------------------------------------------
+RESULT_WORDS = (
+    ("upheld", ("维持",)),
+    ("corrected", ("纠正",)),
+    ("other", ("其他结果", "其他")),
+    ("pending", ("尚未审结", "未审结")),
+    ("total", ("总计", "合计")),
+)
+
+
+def appeal_result(norm: str) -> str | None:
+    key = label_key(norm)
+    if len(key) > 8:
+        return None
+    for code, words in RESULT_WORDS:
+        if any(word in key for word in words):
+            return code
+    return None

@@ -1,0 +1,69 @@
+"""Linearised-text reader: a portal page copied as text, one table cell per line.
+
+Copying a web table as text keeps every cell but loses the rows. When the copy separates cells
+with blank lines, a single line break is a break inside a cell (``本年新`` / ``制作数量``);
+otherwise each line is a cell. Rows are rebuilt from the cells themselves: a run of labels
+followed by a run of values is one row, and each report heading starts a new table. The
+template mapper then reads these rows exactly as it reads HTML or PDF grids.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.decode import decode_bytes
+from pipeline.extract.grid import Cell, Document, Grid
+from pipeline.extract.labels import HEADING, section_of
+from pipeline.extract.values import is_value, normalize_cell
+
+BLANK_LINE = re.compile(r"\n[ \t\u3000\xa0]*\n")
+
+
+def split_cells(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if BLANK_LINE.search(text):
+        blocks = BLANK_LINE.split(text)
+        return [" ".join(b.split("\n")).strip() for b in blocks if b.strip()]
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _starts_table(cell: str) -> bool:
+    norm = normalize_cell(cell)
+    return bool(HEADING.match(norm)) and section_of(norm) not in (None, "end") and (
+        "情况" in norm
+    )
+
+
+def read_text(data: bytes | str) -> Document:
+    text = decode_bytes(data) if isinstance(data, bytes) else data
+    cells = split_cells(text)
+    doc = Document(format="text", text="\n".join(cells))
+    grid: Grid = []
+    row: list[Cell] = []
+    in_values = False
+    source = 0
+
+    def close_row() -> None:
+        nonlocal row, in_values
+        if row:
+            grid.append(row)
+        row, in_values = [], False
+
+    def close_grid() -> None:
+        nonlocal grid
+        close_row()
+        if grid:
+            doc.grids.append(grid)
+        grid = []
+
+    for text_cell in cells:
+        value = is_value(text_cell)
+        if not value and _starts_table(text_cell):
+            close_grid()
+        elif not value and in_values:
+            close_row()
+        in_values = in_values or value
+        row.append(Cell(text_cell, len(doc.grids), len(grid), len(row), source))
+        source += 1
+    close_grid()
+    return doc
