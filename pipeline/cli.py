@@ -8,6 +8,10 @@ import sys
 
 COMMAND_MODULES = [
     "pipeline.extract.cli",
+    "pipeline.warehouse.cli",
+    "pipeline.crawl.cli",
+    "pipeline.portals.cli",
+    "pipeline.samples.serve",
 ]
 
 

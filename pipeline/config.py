@@ -53,6 +53,10 @@ class Settings:
     request_delay: float
     max_body_bytes: int
     user_agent: str
+    reader_timeout: float = 60.0  # seconds per PDF/Word document in the isolated reader
+    reader_memory_mb: int = 1024  # address-space cap of the isolated reader process
+    extracted_dir: Path = DATA_DIR / "out" / "extracted"  # contract JSON per district × year
+    max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
 
     @property
     def catalog_dir(self) -> Path:
@@ -83,4 +87,8 @@ def settings() -> Settings:
             "GONGKAI_USER_AGENT",
             "GongkaiBot/0.1 (+https://github.com/gongkai-data/gongkai; open-data research crawler)",
         ),
+        reader_timeout=_float("GONGKAI_READER_TIMEOUT", 60.0),
+        reader_memory_mb=_int("GONGKAI_READER_MEMORY_MB", 1024),
+        extracted_dir=_path("GONGKAI_EXTRACTED_DIR", out / "extracted"),
+        max_failure_rate=_float("GONGKAI_MAX_FAILURE_RATE", 0.25),
     )

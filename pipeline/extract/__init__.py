@@ -11,21 +11,33 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from collections.abc import Callable
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 
 from pipeline import contract
 from pipeline.extract.grid import Document
 from pipeline.extract.html import read_html
+from pipeline.extract.isolation import isolated
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
 from pipeline.extract.text import read_text
 from pipeline.extract.validate import findings as rule_findings
 from pipeline.extract.values import normalize_cell
+from pipeline.extract.word import read_binary_word
 
+# PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
+# pipeline/extract/isolation.py. .doc/.wps are converted by LibreOffice in this process (it is
+# a subprocess already, with its own timeout) and the .docx is read in the child.
 READERS: dict[str, Callable[[bytes], Document]] = {
     "html": read_html,
     "text": read_text,
+    "pdf": isolated("pipeline.extract.pdf:read_pdf", "pdf"),
+    "docx": isolated("pipeline.extract.word:read_docx", "docx"),
+    "doc": partial(read_binary_word, fmt="doc",
+                   docx_reader=isolated("pipeline.extract.word:read_docx", "doc")),
+    "wps": partial(read_binary_word, fmt="wps",
+                   docx_reader=isolated("pipeline.extract.word:read_docx", "wps")),
 }
 HTML_MARKERS = (b"<html", b"<!doctype", b"<table", b"<body", b"<head", b"<div", b"<p", b"<meta")
 REPORT_WORDS = ("政府信息公开", "政务公开")

@@ -24,15 +24,26 @@ def _span(tag, name: str) -> int:
 
 
 def _title(soup: BeautifulSoup) -> str | None:
-    for name in TITLE_META:
-        meta = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
-        if meta and meta.get("content", "").strip():
-            return meta["content"].strip()
-    for tag in ("h1", "h2", "title"):
-        found = soup.find(tag)
-        if found and found.get_text(strip=True):
-            return found.get_text(" ", strip=True)
+    """The article title a CMS puts in ``<head>``; body headings are left to the text."""
+    head = soup.head
+    if head is not None:
+        metas = {
+            meta.get("name") or meta.get("property"): meta.get("content", "")
+            for meta in head.find_all("meta")
+        }
+        for name in TITLE_META:
+            if metas.get(name, "").strip():
+                return metas[name].strip()
+    if soup.title and soup.title.get_text(strip=True):
+        return soup.title.get_text(" ", strip=True)
     return None
+
+
+def _innermost_tables(soup: BeautifulSoup) -> list:
+    """Tables that hold no other table: a layout table's inner tables are read on their own."""
+    tables = soup.find_all("table")
+    outer = {id(parent) for table in tables if (parent := table.find_parent("table")) is not None}
+    return [table for table in tables if id(table) not in outer]
 
 
 def read_html(data: bytes | str) -> Document:
@@ -42,9 +53,7 @@ def read_html(data: bytes | str) -> Document:
     for junk in soup(["script", "style", "noscript", "template"]):
         junk.decompose()
     doc = Document(format="html", title=_title(soup))
-    for table in soup.find_all("table"):
-        if table.find("table") is not None:
-            continue  # a layout table: its inner tables are read on their own
+    for table in _innermost_tables(soup):
         builder = GridBuilder(table=len(doc.grids))
         for tr in table.find_all("tr"):
             cells = [

@@ -19,6 +19,7 @@ from pipeline.extract.values import is_value, normalize_cell, parse_value
 REQUESTER_ORDER = tuple(contract.REQUESTERS)
 PROCEEDING_ORDER = tuple(contract.PROCEEDINGS)
 RESULT_ORDER = tuple(contract.RESULTS)
+APPEAL_CELLS = len(PROCEEDING_ORDER) * len(RESULT_ORDER)
 FORMAT_2021 = frozenset({"issued", "repealed", "in_force"})
 FORMAT_2019 = frozenset({"new_made", "new_published", "total_published"})
 
@@ -111,8 +112,14 @@ class _Walker:
                 result = labels.appeal_result(norm)
                 if result and len(self.result_order) < len(RESULT_ORDER) and result not in self.result_order:
                     self.result_order.append(result)
-        if not values or (not label_cells and all(not normalize_cell(c.text) for c in values)):
-            return  # a value-less row, or a spacer row of empty cells
+        if not values:
+            return
+        blank_appeals_row = (self.section == "appeals" and not self.appeal_values
+                             and len(values) == APPEAL_CELLS)
+        if not label_cells and not blank_appeals_row and all(
+            not normalize_cell(c.text) for c in values
+        ):
+            return  # a spacer row (table 四's data row may be printed entirely blank)
         if self.section == "active_disclosure" and row_item:
             self._ad_values(row_item, values)
         elif self.section == "applications" and row_outcome:
@@ -208,11 +215,10 @@ class _Walker:
     # -- table 四 ---------------------------------------------------------------------------
     def finish(self) -> Mapping:
         values = self.appeal_values
-        expected = len(PROCEEDING_ORDER) * len(RESULT_ORDER)
         if values:
-            if len(values) != expected:
+            if len(values) != APPEAL_CELLS:
                 self.out.errors.append(
-                    f"table 四: found {len(values)} values, expected {expected}; table skipped"
+                    f"table 四: found {len(values)} values, expected {APPEAL_CELLS}; table skipped"
                 )
             else:
                 order = self.result_order if len(self.result_order) == len(RESULT_ORDER) else RESULT_ORDER

@@ -41,7 +41,6 @@ def read_text(data: bytes | str) -> Document:
     grid: Grid = []
     row: list[Cell] = []
     in_values = False
-    source = 0
 
     def close_row() -> None:
         nonlocal row, in_values
@@ -56,7 +55,7 @@ def read_text(data: bytes | str) -> Document:
             doc.grids.append(grid)
         grid = []
 
-    for text_cell in cells:
+    for source, text_cell in enumerate(cells):
         value = is_value(text_cell)
         if not value and _starts_table(text_cell):
             close_grid()
@@ -64,6 +63,5 @@ def read_text(data: bytes | str) -> Document:
             close_row()
         in_values = in_values or value
         row.append(Cell(text_cell, len(doc.grids), len(grid), len(row), source))
-        source += 1
     close_grid()
     return doc

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
-BLANKS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "空", "null", "none", "n/a", "/"})
+BLANKS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "空", "null", "none", "n/a"})
 NUMBER = re.compile(r"^([-+]?)\s*(\d[\d,]*(?:\.\d+)?|\.\d+)")
 # What may follow a number in a value cell: a unit, an annotation in brackets, a percent sign.
 TAIL = re.compile(r"^\s*(万元|元|万|件|个|项|次|宗|人次|条|%)?\s*([(（\[【].*)?$", re.S)
 
 
+@lru_cache(maxsize=8192)
 def normalize_cell(text: str) -> str:
     """NFKC (full width → half width), no whitespace of any kind (``&nbsp;`` included)."""
     return "".join(unicodedata.normalize("NFKC", text).split())

@@ -139,7 +139,7 @@ class _Renderer:
         split = bool(outcomes & set(contract.SPLIT_OTHER))
         rows: list[tuple[list[tuple[str, int, int]], str | None]] = []
         handled = [o for o in contract.OUTCOMES if o not in ("new_received", "carried_over", "carried_forward")]
-        handled = [o for o in handled if (o in contract.SPLIT_OTHER) == split or o not in contract.SPLIT_OTHER and o != "other_handling"]
+        handled = [o for o in handled if (o in contract.SPLIT_OTHER) == split or (o not in contract.SPLIT_OTHER and o != "other_handling")]
         if not split:
             handled.insert(handled.index("total_handled"), "other_handling")
         rows.append(([(self.label(contract.OUTCOMES["new_received"]), 1, 3)], "new_received"))
@@ -233,7 +233,7 @@ class _Renderer:
         """(heading, paragraph, tables) in report order."""
         meta = self.report.get("report") or {}
         year, agency = meta.get("year"), meta.get("agency") or "本机关"
-        extra = ["（一）工作机制", "（二）平台建设"] if "renumbered" in self.quirks else []
+        extra = ["工作机制", "平台建设"] if "renumbered" in self.quirks else []
         numbers = "一二三四五六七八九十"
         k = 0
 
@@ -247,7 +247,7 @@ class _Renderer:
                f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，"
                "持续推进行政许可、行政处罚等信息公开工作。", [])
         for title in extra:
-            yield heading(title.strip("（一）（二）")), "围绕重点领域持续做好政务公开工作。", []
+            yield heading(title), "围绕重点领域持续做好政务公开工作。", []
         ad = self.ad_tables()
         if ad:
             if "single_ad_table" in self.quirks:

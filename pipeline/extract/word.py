@@ -1,0 +1,185 @@
+"""Word readers: ``.docx`` with python-docx; ``.doc``/``.wps`` converted by LibreOffice first.
+
+Merged cells are read from the XML (``w:gridSpan`` for column spans, ``w:vMerge`` for row
+spans) so every grid slot gets the printed cell's text and its ``source``.
+
+LibreOffice is optional. It has no timeout option and has looped forever on a real ``.wps``
+file, so it runs under a subprocess timeout in its own process group (the whole group is killed
+on timeout), with a fresh user profile per conversion so concurrent or crashed runs never share
+a locked profile. Without it, binary Word/WPS documents are ``unsupported``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+
+from pipeline.config import settings
+from pipeline.extract.grid import Cell, Document, Grid
+from pipeline.extract.pdf import title_from_text
+from pipeline.extract.pdf_tables import clean
+
+NO_CONVERTER = "binary Word/WPS document: install LibreOffice to read it"
+
+
+def read_docx(data: bytes) -> Document:
+    """Read a .docx: tables as grids, paragraphs and cell texts as the document text."""
+    try:
+        docx = open_docx(BytesIO(data))
+    except Exception as exc:  # zipfile, lxml and python-docx each raise their own types
+        return Document("docx", verdict=("failed", f"corrupt .docx: {type(exc).__name__}: {exc}"))
+    doc = Document("docx")
+    lines: list[str] = []
+    for block in docx.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            lines.append(clean(_text(block)))
+        elif block.tag == qn("w:tbl"):
+            grid = _grid(block, len(doc.grids))
+            if grid:
+                doc.grids.append(grid)
+                lines.extend(" ".join(_row_texts(row)) for row in grid)
+    doc.text = "\n".join(lines)
+    doc.title = title_from_text(doc.text)
+    return doc
+
+
+def _text(element) -> str:
+    """Paragraph text: every w:t in order, w:br and w:tab as line breaks/spaces."""
+    parts = []
+    for node in element.iter(qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:p")):
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.tag == qn("w:tab"):
+            parts.append(" ")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _row_texts(row: list[Cell]) -> list[str]:
+    out, prev = [], None
+    for cell in row:
+        if cell.source != prev and cell.text:
+            out.append(cell.text)
+        prev = cell.source
+    return out
+
+
+def _grid(tbl, table: int) -> Grid:
+    """Expand a w:tbl into a grid: gridSpan copies to the right, vMerge copies from above."""
+    grid: Grid = []
+    next_source = 0
+    for r, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
+        row: list[Cell] = []
+        col = _int_attr(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0)
+        for _ in range(col):
+            row.append(Cell("", table, r, len(row), next_source))
+            next_source += 1
+        for tc in tr.iterchildren(qn("w:tc")):
+            props = tc.find(qn("w:tcPr"))
+            span = _int_attr(props.find(qn("w:gridSpan")) if props is not None else None, 1)
+            vmerge = props.find(qn("w:vMerge")) if props is not None else None
+            continued = vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue")
+            above = grid[-1][col] if continued and grid and col < len(grid[-1]) else None
+            if above is not None:
+                text, source = above.text, above.source
+            else:
+                text, source = clean(_text(tc)), next_source
+                next_source += 1
+            for c in range(col, col + max(span, 1)):
+                row.append(Cell(text, table, r, c, source))
+            col += max(span, 1)
+        grid.append(row)
+    return grid if any(row for row in grid) else []
+
+
+def _int_attr(element, default: int) -> int:
+    if element is None:
+        return default
+    try:
+        return int(element.get(qn("w:val")))
+    except (TypeError, ValueError):
+        return default
+
+
+# --- .doc / .wps via LibreOffice -------------------------------------------------------------
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def read_binary_word(data: bytes, fmt: str,
+                     docx_reader: Callable[[bytes], Document] = read_docx) -> Document:
+    """Convert a .doc/.wps to .docx with LibreOffice, then read it with ``docx_reader``."""
+    soffice = find_soffice()
+    if soffice is None:
+        return Document(fmt, verdict=("unsupported", NO_CONVERTER))
+    with tempfile.TemporaryDirectory(prefix="gongkai-soffice-") as tmp:
+        source = Path(tmp) / f"report.{fmt}"
+        source.write_bytes(data)
+        command = [
+            soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
+            "--nolockcheck", "--convert-to", "docx", "--outdir", tmp, str(source),
+        ]
+        failure = run_converter(command, settings().reader_timeout)
+        if failure:
+            return Document(fmt, verdict=("failed", f"LibreOffice conversion {failure}"))
+        converted = Path(tmp) / "report.docx"
+        if not converted.exists():
+            return Document(fmt, verdict=("failed", "LibreOffice wrote no .docx (corrupt file?)"))
+        docx_bytes = converted.read_bytes()
+    doc = docx_reader(docx_bytes)
+    doc.format = fmt
+    return doc
+
+
+def _lift_memory_cap() -> None:
+    """LibreOffice maps far more address space than the reader cap allows."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
+def run_converter(command: list[str], timeout: float) -> str | None:
+    """Run ``command`` in its own process group; ``None`` on success, else what went wrong.
+
+    On timeout the whole group is killed: LibreOffice forks ``soffice.bin`` children that a
+    plain ``Popen.kill`` would leave running.
+    """
+    try:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_lift_memory_cap,
+        )
+    except OSError as exc:
+        return f"could not start: {exc}"
+    try:
+        _out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process.pid)
+        try:
+            process.communicate(timeout=5)
+        except subprocess.TimeoutExpired:  # a helper escaped the group and holds the pipe
+            process.kill()
+            process.wait()
+        return f"timed out after {timeout:g} s"
+    if process.returncode != 0:
+        tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:]
+        return f"failed (exit code {process.returncode}{': ' + tail[0] if tail else ''})"
+    return None
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
