@@ -158,3 +158,10 @@ def test_bad_input_never_raises(data):
     doc = extract_bytes(data)
     assert doc["status"] in ("failed", "unsupported")
     assert doc["errors"]
+
+
+def test_linearised_text_without_blank_lines_between_cells():
+    facts = report(formats=dict.fromkeys("一五六八", "2019"))
+    text = render_text(facts).replace("\n\n", "\n")
+    doc = extract_bytes(text.encode("gb18030"), fmt="text")
+    assert cells(doc) == cells(facts)
