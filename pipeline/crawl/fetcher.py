@@ -156,6 +156,8 @@ class Fetcher:
                 with self.slots.turn(url, pol):
                     return (*self._once(url, portal, method, data, headers), attempt)
             except FetchError as exc:
+                if exc.cls == "blocked" and exc.http_status is None:
+                    raise  # the host is cooling down: no request was made
                 exc.attempts = attempt
                 if exc.cls == "blocked":
                     if exc.http_status is not None:  # a WAF answered now: cool the host down

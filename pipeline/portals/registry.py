@@ -103,7 +103,7 @@ def _fail(entry: str, fld: str, problem: str) -> RegistryError:
 
 
 def _str(raw: dict, entry: str, name: str, *, required: bool = True, default: str = "") -> str:
-    value = raw.get(name, None)
+    value = raw.get(name)
     if value is None:
         if required:
             raise _fail(entry, name, "is required")

@@ -18,8 +18,10 @@ import random
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase import _cidfontdata, pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen import canvas
 
 from pipeline import contract as C
@@ -30,7 +32,23 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 72.0, 72.0, 64.0
 BODY_SIZE, TABLE_SIZE, TITLE_SIZE = 12.0, 9.0, 18.0
 SAMPLE_NOTE = "示例数据（合成）"
 
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def _register_font() -> None:
+    """Register STSong-Light so that encrypted PDFs stay readable by pdfminer.
+
+    reportlab writes the font's CIDSystemInfo strings as raw text, which then stays
+    unencrypted in an encrypted PDF; a conforming reader decrypts it into garbage and loses
+    the character map. As PDFString objects they are encrypted like every other string.
+    """
+    info = _cidfontdata.CIDFontInfo[FONT]["DescendantFonts"][0]["CIDSystemInfo"]
+    for key in ("Registry", "Ordering"):
+        if isinstance(info[key], str):
+            info[key] = PDFString(info[key].strip("()"))
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+_register_font()
 
 
 def render_pdf(
@@ -41,6 +59,8 @@ def render_pdf(
     fake_bold: bool = False,
     narrative_pages: int = 0,
     note: str | None = None,
+    password: tuple[str, str] | None = None,
+    cut_labels: bool = False,
 ) -> bytes:
     """Render ``report`` (keys as in the contract/truth files) and return the PDF bytes.
 
@@ -52,11 +72,15 @@ def render_pdf(
       half after), for long benchmark documents.
     - ``note``: a visible line under the title; defaults to ``"示例数据（合成）"`` when the
       report dict says it is sample data (``report["sample"]`` or ``report["report"]["sample"]``).
+    - ``cut_labels``: a merged label cell broken by the page break prints part of its text on
+      each page (``（四）无`` / ``法提供``), as WPS does; otherwise all of it on the first page.
+    - ``password``: ``(user, owner)`` passwords to encrypt with; an empty user password makes an
+      owner-password-only PDF, which opens without a password.
     """
     meta = report.get("report") or {}
     if note is None and (report.get("sample") or meta.get("sample")):
         note = SAMPLE_NOTE
-    doc = _Writer(ruled=ruled, fake_bold=fake_bold)
+    doc = _Writer(ruled=ruled, fake_bold=fake_bold, password=password, cut_labels=cut_labels)
     agency = meta.get("agency") or "某区人民政府"
     year = meta.get("year") or 2021
     title = meta.get("title") or f"{agency}{year}年政府信息公开工作年度报告"
@@ -98,6 +122,18 @@ def render_pdf(
 
 
 # --- tables as rows of (text, rowspan, colspan) ----------------------------------------------
+
+
+def report_tables(report: dict) -> list[tuple[str, list[list[list[tuple[str, int, int]]]]]]:
+    """The three tables as printed, ``[(heading, [rows, ...]), ...]``, each table's rows being
+    ``(text, rowspan, colspan)`` cells: for other renderers (the DOCX test fixtures)."""
+    return [
+        (C.TABLE_LABELS["active_disclosure"],
+         [t.rows for t in _active_disclosure_tables(report.get("active_disclosure") or [])]),
+        (C.TABLE_LABELS["applications"], [_applications_table(report.get("applications") or []).rows]),
+        (C.TABLE_LABELS["appeals"], [_appeals_table(report.get("appeals") or []).rows]),
+    ]
+
 
 
 @dataclass
@@ -231,7 +267,10 @@ class _Writer:
     that spans a page break draws on two pages.
     """
 
-    def __init__(self, *, ruled: bool, fake_bold: bool) -> None:
+    def __init__(self, *, ruled: bool, fake_bold: bool,
+                 password: tuple[str, str] | None = None, cut_labels: bool = False) -> None:
+        self.password = password
+        self.cut_labels = cut_labels
         self.ruled = ruled
         self.fake_bold = fake_bold
         self.pages: list[list[tuple]] = []
@@ -269,10 +308,16 @@ class _Writer:
             self._text(MARGIN_X, self.y + BODY_SIZE * 0.4, line, BODY_SIZE)
 
     def narrative_pages(self, rng: random.Random, pages: int) -> None:
+        """``pages`` full pages of paragraphs, each starting on a new page."""
         for _ in range(pages):
             self.new_page()
+            lines: list[str] = []
             while self.y - BODY_SIZE * 1.8 >= MARGIN_BOTTOM:
-                self.paragraph(_narrative(rng, 3))
+                if not lines:
+                    lines = _wrap("\u3000\u3000" + _narrative(rng, 3), PAGE_W - 2 * MARGIN_X,
+                                  BODY_SIZE)
+                self.y -= BODY_SIZE * 1.8
+                self._text(MARGIN_X, self.y + BODY_SIZE * 0.4, lines.pop(0), BODY_SIZE)
         if pages:
             self.new_page()
 
@@ -282,7 +327,7 @@ class _Writer:
         xs = [MARGIN_X]
         for fraction in table.widths:
             xs.append(xs[-1] + fraction * width)
-        placed = _place(table.rows)
+        placed = place_cells(table.rows)
         heights = []
         for r, row in enumerate(table.rows):
             need = TABLE_SIZE * 1.9
@@ -292,9 +337,11 @@ class _Writer:
                     lines = _wrap(text, xs[c + colspan] - xs[c] - 4, TABLE_SIZE)
                     need = max(need, len(lines) * TABLE_SIZE * 1.3 + 8)
             heights.append(need)
+        header = _header_rows(table.rows)
+        self._room(sum(heights[: header + 1]))  # never strand a header at a page bottom
         tops: list[tuple[int, float]] = []  # (page index, top y) per row
         for r, h in enumerate(heights):
-            if r == break_before or self.y - h < MARGIN_BOTTOM:
+            if r == break_before or (r > header and self.y - h < MARGIN_BOTTOM):
                 self.new_page()
             tops.append((len(self.pages) - 1, self.y))
             self.y -= h
@@ -305,13 +352,18 @@ class _Writer:
                 by_page: dict[int, list[int]] = {}
                 for rr in range(r, min(r + rowspan, len(table.rows))):
                     by_page.setdefault(tops[rr][0], []).append(rr)
+                pieces = [text] + [""] * (len(by_page) - 1)
+                if self.cut_labels and len(by_page) == 2:
+                    first = len(next(iter(by_page.values())))
+                    cut = max(1, min(len(text) - 1, round(len(text) * first / rowspan)))
+                    pieces = [text[:cut], text[cut:]]
                 for k, (page, rows) in enumerate(sorted(by_page.items())):
                     top = tops[rows[0]][1]
                     bottom = tops[rows[-1]][1] - heights[rows[-1]]
                     if self.ruled:
                         self.pages[page].append(("rect", xs[c], bottom, xs[c + colspan], top))
-                    if k == 0:
-                        self._cell_text(page, text, xs[c], xs[c + colspan], top, bottom)
+                    if pieces[k]:
+                        self._cell_text(page, pieces[k], xs[c], xs[c + colspan], top, bottom)
 
     def _cell_text(self, page: int, text: str, x0: float, x1: float, top: float,
                    bottom: float) -> None:
@@ -325,7 +377,11 @@ class _Writer:
 
     def finish(self) -> bytes:
         buffer = io.BytesIO()
-        pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+        encrypt = None
+        if self.password is not None:
+            user, owner = self.password
+            encrypt = StandardEncryption(user, ownerPassword=owner, canModify=0, canCopy=0)
+        pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, encrypt=encrypt)
         pdf.setLineWidth(0.75)
         for ops in self.pages:
             for op in ops:
@@ -343,8 +399,13 @@ class _Writer:
         return buffer.getvalue()
 
 
-def _place(rows: list[list[tuple[str, int, int]]]) -> dict[tuple[int, int], int]:
-    """Map (row, index in row) to the grid column, honouring rowspans from rows above."""
+def _header_rows(rows: list[list[tuple[str, int, int]]]) -> int:
+    """Rows held together by the rowspans of the first row."""
+    return max((rowspan for _t, rowspan, _c in rows[0]), default=1) if rows else 0
+
+
+def place_cells(rows: list[list[tuple[str, int, int]]]) -> dict[tuple[int, int], int]:
+    """Map (row, index in row) to its grid column, honouring rowspans from rows above."""
     taken: set[tuple[int, int]] = set()
     placed = {}
     for r, row in enumerate(rows):

@@ -1,0 +1,156 @@
+"""From pages to candidate documents: list entries, attachments, covered year, publishing agency.
+
+Pages are decoded by :func:`pipeline.extract.decode.decode_bytes` (declared charset read as its
+superset, then detection) before lxml sees them, and parsed with entities and network off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urldefrag, urljoin, urlsplit
+
+import lxml.html
+
+from pipeline.extract.decode import decode_bytes
+from pipeline.portals.registry import Portal
+
+DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et")
+# Download endpoints that carry no extension (download.jsp?id=…, /attach/…, getFile?…).
+DOWNLOAD_HINT = re.compile(r"download|attach|getfile|fileid|filedown|downfile|/upload/", re.I)
+ONCLICK_URL = re.compile(r"""["']([^"'\s]+)["']""")
+_PARSER = lxml.html.HTMLParser(no_network=True, recover=True)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One list entry that the link rule took as an annual report."""
+
+    title: str
+    url: str
+    year: int | None
+    agency: str
+    agency_kind: str  # "district" | "department"
+
+
+def canonical(url: str) -> str:
+    return urldefrag(url)[0]
+
+
+def parse_html(data: bytes, charset: str | None = None):
+    text = decode_bytes(data, charset)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text, parser=_PARSER)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def page_links(data: bytes, base: str, charset: str | None = None) -> list[tuple[str, str]]:
+    """(absolute url, title) for every ``<a href>`` of an HTML list page, in page order."""
+    root = parse_html(data, charset)
+    if root is None:
+        return []
+    out = []
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        title = (a.get("title") or a.text_content() or "").strip()
+        out.append((canonical(urljoin(base, href)), " ".join(title.split())))
+    return out
+
+
+def _is_document_url(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path.endswith(DOC_EXTENSIONS) or bool(DOWNLOAD_HINT.search(url))
+
+
+def _viewer_file(url: str) -> str | None:
+    """The document behind a pdf.js ``viewer.html?file=…`` link, relative to the viewer."""
+    parts = urlsplit(url)
+    if "viewer" not in parts.path.lower():
+        return None
+    files = parse_qs(parts.query).get("file")
+    return urljoin(url, unquote(files[0])) if files else None
+
+
+def attachments(data: bytes, base: str, charset: str | None = None) -> list[tuple[str, str]]:
+    """(absolute url, label) of documents an article page links or embeds, first occurrence kept.
+
+    Looks in ``<a href>``, ``<iframe>/<embed>/<object>``, ``onclick`` handlers and pdf.js viewer
+    links. Whether a target really is a PDF or Word file is decided later from its bytes.
+    """
+    root = parse_html(data, charset)
+    if root is None:
+        return []
+    found: dict[str, str] = {}
+
+    def consider(raw: str, label: str, *, embedded: bool = False) -> None:
+        raw = (raw or "").strip()
+        if not raw or raw.startswith(("javascript:", "mailto:", "#", "data:")):
+            return
+        url = canonical(urljoin(base, raw))
+        if urlsplit(url).scheme not in ("http", "https"):
+            return
+        target = _viewer_file(url)
+        if target:
+            url = canonical(target)
+        elif not (embedded or _is_document_url(url) or label.lower().endswith(DOC_EXTENSIONS)):
+            return
+        found.setdefault(url, " ".join(label.split()))
+
+    for el in root.iter("a", "iframe", "embed", "object"):
+        label = (el.get("title") or el.text_content() or "").strip() if el.tag == "a" else ""
+        if el.tag == "a":
+            consider(el.get("href"), label)
+        else:
+            consider(el.get("src") or el.get("data"), label, embedded=True)
+    for el in root.xpath("//*[@onclick]"):
+        label = (el.text_content() or "").strip()
+        for candidate in ONCLICK_URL.findall(el.get("onclick")):
+            if "/" in candidate or "." in candidate:
+                url = canonical(urljoin(base, candidate))
+                if _is_document_url(url) or _viewer_file(url):
+                    consider(candidate, label)
+    return list(found.items())
+
+
+TAGS = re.compile(r"^(?:\s*(?:【[^】]{0,8}】|\[[^\]]{0,8}\]))+")
+_PUNCT = "《》〈〉“”\"'（）()【】[]　 -—:：,，、"
+
+
+def agency_of(title: str, portal: Portal) -> tuple[str, str]:
+    """(publishing agency, district|department) read from a report title.
+
+    The agency is the text before the year (or between the year and 政府信息公开). After
+    dropping the province and city prefix it must be the district itself (or one of the entry's
+    ``district_aliases``) for the report to count as the district's; anything else on the portal
+    (a bureau, a town) is a department report.
+    """
+    match = re.search(portal.link_rule.year, title)
+    before = title[: match.start()] if match else title.split("政府信息公开")[0]
+    after = title[match.end() :].split("政府信息公开")[0] if match else ""
+    name = before.strip(_PUNCT) or after.lstrip("度").strip(_PUNCT)
+    name = re.sub(r"^关于", "", name)
+    short = name
+    for prefix in (portal.province, portal.city, portal.province.rstrip("省"), portal.city.rstrip("市")):
+        if prefix and short.startswith(prefix):
+            short = short[len(prefix) :]
+    district = portal.district_name
+    own = {"", district, f"{district}人民政府", f"{district}政府", *portal.district_aliases}
+    if short in own or name in portal.district_aliases:
+        return (name if name and name != district else f"{district}人民政府"), "district"
+    return name, "department"
+
+
+def entry_for(url: str, title: str, portal: Portal) -> Entry | None:
+    """The list entry if the link rule takes ``title`` as a report, else None."""
+    title = TAGS.sub("", title).strip()  # 【置顶】, [new] and the like
+    if not title or not portal.link_rule.matches(title):
+        return None
+    agency, kind = agency_of(title, portal)
+    return Entry(title=title, url=canonical(url), year=portal.link_rule.covered_year(title),
+                 agency=agency, agency_kind=kind)

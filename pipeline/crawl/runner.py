@@ -1,0 +1,355 @@
+"""Crawl portals: list pages → report articles → attachments, into the archive and the catalog.
+
+Each portal runs in its own thread with its own catalog; requests share one fetcher, whose host
+slots keep one request at a time per host. Every list page, article and attachment is fetched
+conditionally with the validators from the catalog; a 304 (or an identical body) stores nothing
+and records nothing, only ``last_seen`` in the portal's state file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+from pipeline.config import Settings, settings
+from pipeline.crawl.archive import Archive
+from pipeline.crawl.catalog import PortalCatalog, utcnow
+from pipeline.crawl.discovery import Entry, attachments, entry_for
+from pipeline.crawl.errors import FetchError
+from pipeline.crawl.fetcher import Fetcher
+from pipeline.crawl.sniff import sniff
+from pipeline.extract.decode import decode_bytes
+from pipeline.portals import get_adapter
+from pipeline.portals.base import PageRequest
+from pipeline.portals.registry import Portal
+
+ROBOTS_TOKEN = "GongkaiBot"
+# A URL that failed permanently (404, too large, off the allow-list) is asked again after this.
+RECHECK_PERMANENT_SECONDS = 7 * 24 * 3600
+MAX_CRAWL_DELAY = 30.0
+
+
+@dataclass
+class PortalResult:
+    portal: str
+    division_code: str
+    run_id: str
+    list_pages: int = 0
+    requests: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    bytes_stored: int = 0
+    skipped_known_failures: int = 0
+    errors: list[dict] = field(default_factory=list)
+    page_limits: list[str] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)  # report documents seen this run
+    run_file: str | None = None
+    recovered_records: int = 0
+
+    @property
+    def permanent_errors(self) -> list[dict]:
+        return [e for e in self.errors if not e["retryable"]]
+
+    @property
+    def retryable_errors(self) -> list[dict]:
+        return [e for e in self.errors if e["retryable"]]
+
+
+@dataclass
+class CrawlSummary:
+    portals: list[PortalResult]
+    blocked_hosts: dict[str, str]
+    seconds: float
+
+    def total(self, name: str) -> int:
+        return sum(getattr(p, name) for p in self.portals)
+
+    @property
+    def errors(self) -> list[dict]:
+        return [e for p in self.portals for e in p.errors]
+
+    def errors_by_class(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for error in self.errors:
+            out[error["class"]] = out.get(error["class"], 0) + 1
+        return dict(sorted(out.items()))
+
+    def format(self) -> str:
+        classes = ", ".join(f"{k} {v}" for k, v in self.errors_by_class().items()) or "none"
+        lines = [
+            f"portals        {len(self.portals)}",
+            f"list pages     {self.total('list_pages')}",
+            f"requests       {self.total('requests')}",
+            f"documents      new {self.total('new')}, changed {self.total('changed')}, "
+            f"unchanged {self.total('unchanged')}",
+            f"bytes stored   {self.total('bytes_stored')}",
+            f"errors         {len(self.errors)} ({classes}); retryable "
+            f"{sum(len(p.retryable_errors) for p in self.portals)}, permanent "
+            f"{sum(len(p.permanent_errors) for p in self.portals)}",
+            f"blocked hosts  {', '.join(self.blocked_hosts) or 'none'}",
+            f"wall time      {self.seconds:.1f} s",
+        ]
+        limits = [u for p in self.portals for u in p.page_limits]
+        if limits:
+            lines.append(f"page limit hit {', '.join(limits)}")
+        return "\n".join(lines)
+
+
+def _age_seconds(stamp: str) -> float:
+    try:
+        when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        return float("inf")
+    return (datetime.now(UTC) - when).total_seconds()
+
+
+class PortalCrawl:
+    """One run over one portal."""
+
+    def __init__(self, portal: Portal, conf: Settings, fetcher: Fetcher, *, year: int | None,
+                 on_event: Callable[..., None] | None, run_id: str | None):
+        self.portal = portal
+        self.fetcher = fetcher
+        self.year = year
+        self.on_event = on_event or (lambda *a, **k: None)
+        self.adapter = get_adapter(portal.adapter)
+        self.archive = Archive(conf.archive_dir)
+        self.catalog = PortalCatalog(conf.catalog_dir, self.archive, portal.id, run_id)
+        self.result = PortalResult(portal.id, portal.division_code, self.catalog.run_id,
+                                   recovered_records=self.catalog.recovered)
+        self.robots: dict[str, Protego | FetchError | None] = {}
+        for host, info in self.catalog.state["hosts"].items():
+            if info.get("blocked_until", 0) > time.time():
+                fetcher.slots.block(host, info["blocked_until"], info.get("reason", "earlier run"))
+
+    # -- robots.txt -------------------------------------------------------------------------
+    def permitted(self, url: str) -> None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self.robots:
+            self.robots[origin] = None  # re-entrancy guard while robots.txt itself is fetched
+            self.robots[origin] = self._load_robots(origin)
+        rules = self.robots[origin]
+        if isinstance(rules, FetchError):
+            raise FetchError("robots", rules.message, retryable=True, attempts=0)
+        if rules is not None and not rules.can_fetch(url, ROBOTS_TOKEN):
+            raise FetchError("robots", f"robots.txt disallows {parts.path or '/'}", retryable=False, attempts=0)
+
+    def _load_robots(self, origin: str) -> Protego | FetchError | None:
+        """RFC 9309: 4xx means no rules; 5xx or no answer means everything is disallowed."""
+        url = f"{origin}/robots.txt"
+        try:
+            got = self._fetch(PageRequest(url), "robots", {}, raise_errors=True)
+        except FetchError as exc:
+            if exc.http_status and 400 <= exc.http_status < 500 and exc.cls == "http":
+                return None
+            return FetchError("robots", f"robots.txt unavailable ({exc}); host disallowed for this run",
+                              retryable=True)
+        if got is None:
+            return None
+        rules = Protego.parse(decode_bytes(got[0], got[1]))
+        delay = rules.crawl_delay(ROBOTS_TOKEN)
+        if delay and delay > self.portal.politeness.delay:
+            pol = self.portal.politeness
+            self.portal = replace(self.portal, politeness=replace(pol, delay=min(float(delay), MAX_CRAWL_DELAY)))
+        return rules
+
+    # -- fetching ---------------------------------------------------------------------------
+    def _skip_known_failure(self, url: str) -> bool:
+        error = self.catalog.last_error.get(url)
+        if not error or error.get("retryable", True) or error["class"] in ("blocked", "robots"):
+            return False  # robots.txt is re-read every run; a WAF cool-down has its own clock
+        return _age_seconds(error["at"]) < RECHECK_PERMANENT_SECONDS
+
+    def _record_error(self, url: str, exc: FetchError) -> None:
+        record = {
+            "kind": "fetch_error", "run_id": self.result.run_id, "portal": self.portal.id,
+            "division_code": self.portal.division_code, "url": url, "class": exc.cls,
+            "http_status": exc.http_status, "message": exc.message, "attempts": exc.attempts,
+            "retryable": exc.retryable, "at": utcnow(),
+        }
+        last = self.catalog.last_error.get(url)
+        repeat = last and not exc.retryable and (last["class"], last["http_status"], last["message"]) == (
+            exc.cls, exc.http_status, exc.message)
+        if not repeat:  # the same permanent failure as last night adds no record
+            self.catalog.append(record)
+        self.result.errors.append(record)
+        self.on_event("error", portal=self.portal.id, record=record)
+
+    def _fetch(self, req: PageRequest, kind: str, meta: dict, *, raise_errors: bool = False):
+        """Fetch (conditionally), archive if new, record; returns (body, charset, record) or None."""
+        url = req.url
+        if self._skip_known_failure(url):
+            self.result.skipped_known_failures += 1
+            return None
+        known = self.catalog.latest.get(url)
+        if known and not self.archive.holds(known["archive_path"], known["sha256"]):
+            known = None  # archive lost the file: fetch it whole
+        headers = self.catalog.validators(url) if known and req.method == "GET" else {}
+        try:
+            resp = self.fetcher.fetch(url, self.portal, method=req.method, data=req.data or None,
+                                      headers=headers, permitted=None if kind == "robots" else self.permitted)
+        except FetchError as exc:
+            self.result.requests += exc.attempts
+            if raise_errors:
+                raise
+            if not (req.optional and exc.http_status == 404):
+                self._record_error(url, exc)
+            return None
+        self.result.requests += resp.attempts
+        now = utcnow()
+        charset = resp.charset
+        if resp.status == 304 and known:
+            self.catalog.seen(url, now)
+            return self.archive.read(known["archive_path"]), charset, {**known, "change": "unchanged"}
+        body = resp.body or b""
+        sha = hashlib.sha256(body).hexdigest()
+        etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
+        if known and known["sha256"] == sha:
+            self.catalog.seen(url, now, etag, modified)
+            return body, charset, {**known, "change": "unchanged"}
+        sniffed = sniff(body)
+        relative = self.archive.relative_path(sha, sniffed)
+        record = {
+            "kind": kind, "run_id": self.result.run_id, "portal": self.portal.id,
+            "division_code": self.portal.division_code, "url": url, "final_url": resp.final_url,
+            **meta,
+            "http_status": resp.status, "etag": etag, "last_modified": modified,
+            "content_type": resp.content_type, "sniffed_type": sniffed, "bytes": len(body),
+            "sha256": sha, "archive_path": relative, "is_sample": self.portal.sample,
+            "first_seen": self.catalog.first_seen.get(url, now), "last_seen": now, "fetched_at": now,
+            "change": "changed" if known else "new",
+        }
+        is_new_file = not self.archive.path(relative).exists()
+        staged = self.archive.stage(body, self.portal.id, self.result.run_id)[1]
+        self.catalog.append(record)
+        self.archive.commit(staged, relative)
+        self.catalog.first_seen.setdefault(url, now)
+        self.catalog.seen(url, now, etag, modified)
+        if is_new_file:
+            self.result.bytes_stored += len(body)
+        return body, charset, record
+
+    # -- the walk ---------------------------------------------------------------------------
+    def page(self, request: PageRequest):
+        self.result.list_pages += 1
+        got = self._fetch(request, "list_page", {})
+        return (got[0], got[1]) if got else None
+
+    def page_limit(self, start_url: str) -> None:
+        self.result.page_limits.append(start_url)
+
+    def entries(self) -> list[Entry]:
+        out: dict[str, Entry] = {}
+        for url, title in self.adapter.list_links(self.portal, self):
+            entry = entry_for(url, title, self.portal)
+            if entry is None or entry.url in out:
+                continue
+            if self.year is not None and entry.year != self.year:
+                continue
+            out[entry.url] = entry
+        return list(out.values())
+
+    def _document(self, req: PageRequest, entry: Entry, role: str, parent: str | None, title: str):
+        meta = {"title": title, "year": entry.year, "agency": entry.agency,
+                "agency_kind": entry.agency_kind, "role": role, "parent_url": parent}
+        got = self._fetch(req, "document", meta)
+        if got is None:
+            return None
+        record = got[2]
+        change = record["change"]
+        setattr(self.result, change, getattr(self.result, change) + 1)
+        self.result.documents.append(record)
+        self.on_event("document", portal=self.portal.id, record=record)
+        return got
+
+    def run(self) -> PortalResult:
+        try:
+            done: set[str] = set()
+            for entry in self.entries():
+                req = self.adapter.article_request(self.portal, entry.url)
+                got = self._document(req, entry, "article", None, entry.title)
+                done.add(req.url)
+                if got is None or sniff(got[0]) not in ("html", "text"):
+                    continue
+                markup = self.adapter.article_markup(self.portal, got[0])
+                for url, label in attachments(markup, entry.url, got[1]):
+                    if url in done:
+                        continue
+                    done.add(url)
+                    self._document(PageRequest(url), entry, "attachment", req.url, label or entry.title)
+            path = self.catalog.finish(self.fetcher.slots.blocked())
+            self.result.run_file = str(path) if path else None
+        finally:
+            self.catalog.close()
+        return self.result
+
+
+def crawl_portal(portal: Portal, conf: Settings | None = None, *, fetcher: Fetcher | None = None,
+                 year: int | None = None, on_event: Callable[..., None] | None = None,
+                 run_id: str | None = None) -> PortalResult:
+    """Crawl one portal (a Dagster per-district asset calls this); see :func:`crawl`."""
+    conf = conf or settings()
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(conf.user_agent)
+    try:
+        return PortalCrawl(portal, conf, fetcher, year=year, on_event=on_event, run_id=run_id).run()
+    finally:
+        if own:
+            fetcher.close()
+
+
+def _result_of(portal: Portal, future: Future) -> PortalResult:
+    """A portal whose crawl broke (a bug, a full disk) is reported, not allowed to sink the rest.
+
+    Its journal stays as ``.part`` and is recovered by the portal's next run.
+    """
+    try:
+        return future.result()
+    except Exception as exc:
+        result = PortalResult(portal.id, portal.division_code, run_id="")
+        result.errors.append({
+            "kind": "fetch_error", "run_id": "", "portal": portal.id, "division_code": portal.division_code,
+            "url": portal.start_urls[0], "class": "invalid", "http_status": None,
+            "message": f"crawl aborted: {type(exc).__name__}: {exc}", "attempts": 0, "retryable": True,
+            "at": utcnow()})
+        return result
+
+
+def crawl(portals: list[Portal], conf: Settings | None = None, *, year: int | None = None,
+          progress: bool = True, on_event: Callable[..., None] | None = None) -> CrawlSummary:
+    """Crawl ``portals`` in parallel (one thread each, one politeness slot per host)."""
+    conf = conf or settings()
+    started = time.monotonic()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit="doc", desc="crawl", dynamic_ncols=True)
+
+    def event(kind: str, **info) -> None:
+        if bar is not None and kind in ("document", "error"):
+            bar.update(1)
+            bar.set_postfix_str(info["portal"])
+        if on_event:
+            on_event(kind, **info)
+
+    results: list[PortalResult] = []
+    with Fetcher(conf.user_agent) as fetcher, ThreadPoolExecutor(max_workers=max(1, min(len(portals), 32))) as pool:
+        futures = [pool.submit(crawl_portal, p, conf, fetcher=fetcher, year=year, on_event=event)
+                   for p in portals]
+        for portal, future in zip(portals, futures, strict=True):
+            results.append(_result_of(portal, future))
+        blocked = {k: reason for k, (_, reason) in fetcher.slots.blocked().items()}
+    if bar is not None:
+        bar.close()
+    results.sort(key=lambda r: r.portal)
+    return CrawlSummary(results, blocked, time.monotonic() - started)
