@@ -24,11 +24,11 @@ from pipeline.crawl.catalog import PortalCatalog, utcnow
 from pipeline.crawl.discovery import Entry, attachments, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher
-from pipeline.crawl.sniff import sniff
 from pipeline.extract.decode import decode_bytes
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
 from pipeline.portals.registry import Portal
+from pipeline.sniff import sniff
 
 ROBOTS_TOKEN = "GongkaiBot"
 # A URL that failed permanently (404, too large, off the allow-list) is asked again after this.

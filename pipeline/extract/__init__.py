@@ -9,10 +9,8 @@ becomes a status and a reason.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections.abc import Callable
 from functools import partial
-from io import BytesIO
 from pathlib import Path
 
 from pipeline import contract
@@ -25,6 +23,7 @@ from pipeline.extract.text import read_text
 from pipeline.extract.validate import findings as rule_findings
 from pipeline.extract.values import normalize_cell
 from pipeline.extract.word import read_binary_word
+from pipeline.sniff import sniff
 
 # PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
 # pipeline/extract/isolation.py. .doc/.wps are converted by LibreOffice in this process (it is
@@ -39,7 +38,6 @@ READERS: dict[str, Callable[[bytes], Document]] = {
     "wps": partial(read_binary_word, fmt="wps",
                    docx_reader=isolated("pipeline.extract.word:read_docx", "wps")),
 }
-HTML_MARKERS = (b"<html", b"<!doctype", b"<table", b"<body", b"<head", b"<div", b"<p", b"<meta")
 REPORT_WORDS = ("政府信息公开", "政务公开")
 ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
 PRE_2019_WORDS = ("历年累计",)
@@ -50,27 +48,6 @@ TABLE_NAMES = {
 }
 
 
-def sniff_format(data: bytes, path: str | None = None) -> str:
-    """The document format from its first bytes; the file name only breaks OLE ties."""
-    head = data[:2048].lstrip()
-    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(BytesIO(data)) as zf:
-                if any(n.startswith("word/") for n in zf.namelist()):
-                    return "docx"
-        except zipfile.BadZipFile:
-            pass
-        return "docx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "wps" if path and path.lower().endswith(".wps") else "doc"
-    lowered = head[:1024].lower()
-    if any(marker in lowered for marker in HTML_MARKERS):
-        return "html"
-    return "text"
-
-
 def _is_report(text: str, found_tables: bool) -> bool:
     norm = normalize_cell(text[:20000])
     headings = any(w in norm for w in REPORT_WORDS) and any(w in norm for w in ANNUAL_WORDS)
@@ -79,7 +56,7 @@ def _is_report(text: str, found_tables: bool) -> bool:
 
 def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = None) -> dict:
     """Extract one document held in memory. ``path`` is recorded and used as a name hint."""
-    fmt = fmt or sniff_format(data, path)
+    fmt = fmt or sniff(data)
     result: dict = {
         "contract": contract.CONTRACT,
         "source": {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "format": fmt},
@@ -94,7 +71,10 @@ def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = Non
     }
     reader = READERS.get(fmt)
     if reader is None:
-        result["errors"] = [f"no reader for format {fmt!r}"]
+        result["errors"] = [
+            "not a report document: unrecognised file type" if fmt == "unknown"
+            else f"no reader for format {fmt!r}"
+        ]
         return result
     try:
         doc = reader(data)

@@ -12,6 +12,7 @@ PDF can take gigabytes or loop for minutes in pdfminer.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -33,6 +34,10 @@ PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共
 MIN_TEXT_CHARS = 30  # fewer readable characters than this on every page: no text layer
 MAX_BAD_SHARE = 0.10  # more unmappable characters than this: garbled text
 MAX_RARE_SHARE = 0.03  # CJK Extension A is all but absent from real reports; wrong maps hit it
+# characters with no Unicode meaning: replacement char, private use, C0 controls, non-characters
+BAD = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+RARE = re.compile(r"[\u3400-\u4dbf]")
+SPACE = re.compile(r"\s")
 CJK_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]+|"
                        r"[ \t\u3000]+(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])")
 
@@ -51,69 +56,106 @@ class Triage:
 
 
 def read_pdf(data: bytes) -> Document:
-    """Read a PDF into grids, or into a document whose verdict says why it cannot be read."""
-    triage = triage_pdf(data)
+    """Read a PDF into grids, or into a document whose verdict says why it cannot be read.
+
+    The triage runs in a thread (pdfium releases the GIL) and announces the table pages as
+    soon as it has read past them; pdfplumber opens the file meanwhile and parses those pages
+    while the triage reads the rest of the document.
+    """
+    triage, ready = Triage(), threading.Event()
+    thread = threading.Thread(target=_triage_into, args=(data, triage, ready),
+                              name="pdf-triage", daemon=True)
+    thread.start()
+
+    def plan() -> tuple[list[int], frozenset[str]]:
+        ready.wait()
+        if triage.verdict or not triage.table_pages:
+            return [], frozenset()
+        return triage.table_pages, _running_lines(list(triage.pages))
+
+    try:
+        tables = read_tables(BytesIO(data), plan)
+    finally:
+        thread.join()
     title = title_from_text(triage.pages[0]) if triage.pages else None
     doc = Document("pdf", text=triage.text, title=title, verdict=triage.verdict)
     if doc.verdict or not triage.table_pages:
         return doc
-    tables = read_tables(BytesIO(data), triage.table_pages, _running_lines(triage.pages))
     doc.grids = tables.grids
     doc.errors.extend(tables.errors)
-    if tables.verdict:
-        doc.verdict = tables.verdict
+    doc.verdict = tables.verdict
     return doc
 
 
 def triage_pdf(data: bytes) -> Triage:
     """Open with pypdfium2 and read every page's text; find the table pages."""
     triage = Triage()
+    _triage_into(data, triage, threading.Event())
+    return triage
+
+
+def _triage_into(data: bytes, triage: Triage, ready: threading.Event) -> None:
+    """Fill ``triage``; set ``ready`` once the table pages are known (or cannot be)."""
+    try:
+        _triage(data, triage, ready)
+    finally:
+        ready.set()
+
+
+def _triage(data: bytes, triage: Triage, ready: threading.Event) -> None:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         triage.verdict = _open_failure(exc)
-        return triage
+        return
+    finder = _TablePages()
+    raw_pages: list[str] = []
     try:
-        raw_pages = []
-        for page in pdf:
+        for index, page in enumerate(pdf):
             textpage = page.get_textpage()
             raw_pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
+            triage.pages.append(_clean_page(raw_pages[-1]))
+            if not ready.is_set() and finder.feed(index, triage.pages[-1]):
+                triage.table_pages = finder.pages()
+                ready.set()
     except pdfium.PdfiumError as exc:
         triage.verdict = ("failed", f"corrupt or truncated PDF: {exc}")
-        return triage
+        return
     finally:
         pdf.close()
+    if not ready.is_set():
+        triage.table_pages = finder.pages()
+    triage.verdict = _text_verdict(data, raw_pages, triage)
+
+
+def _text_verdict(data: bytes, raw_pages: list[str], triage: Triage) -> tuple[str, str] | None:
+    """No text layer, garbled text, or (cid:) codes: why the text cannot be trusted."""
     if not raw_pages:
-        triage.verdict = ("failed", "corrupt or truncated PDF: no pages")
-        return triage
+        return ("failed", "corrupt or truncated PDF: no pages")
     readable = [_readable_count(t) for t in raw_pages]
     if max(readable) < MIN_TEXT_CHARS:
-        triage.verdict = ("unsupported", "no text layer: scanned report, needs OCR")
-        return triage
+        return ("unsupported", "no text layer: scanned report, needs OCR")
     bad = sum(_bad_count(t) for t in raw_pages)
     share = bad / max(1, bad + sum(readable))
     if share > MAX_BAD_SHARE:
-        triage.verdict = ("unsupported", f"garbled text: {share:.0%} of the characters have no "
-                          "Unicode mapping (font without a ToUnicode map)")
-        return triage
+        return ("unsupported", f"garbled text: {share:.0%} of the characters have no "
+                "Unicode mapping (font without a ToUnicode map)")
     rare = sum(_rare_count(t) for t in raw_pages) / max(1, sum(readable))
     if rare > MAX_RARE_SHARE:
-        triage.verdict = ("unsupported", f"garbled text: {rare:.0%} of the characters are rare "
-                          "CJK Extension A glyphs (font without a ToUnicode map)")
-        return triage
-    triage.pages = [_clean_page(t) for t in raw_pages]
-    triage.table_pages = _table_pages(triage.pages)
-    if not triage.table_pages and _has_cid_codes(data):
-        triage.verdict = ("unsupported", "garbled text: (cid:NN) glyphs without a Unicode "
-                          "mapping, no report headings readable")
-    elif not triage.table_pages:
-        scanned = [i + 1 for i, n in enumerate(readable) if n < MIN_TEXT_CHARS]
-        if scanned and _is_report_text(triage.text):
-            triage.verdict = ("unsupported", "no text layer: scanned report, needs OCR "
-                              f"(pages {', '.join(map(str, scanned))} are images only)")
-    return triage
+        return ("unsupported", f"garbled text: {rare:.0%} of the characters are rare "
+                "CJK Extension A glyphs (font without a ToUnicode map)")
+    if triage.table_pages:
+        return None
+    if _has_cid_codes(data):
+        return ("unsupported", "garbled text: (cid:NN) glyphs without a Unicode mapping, "
+                "no report headings readable")
+    scanned = [i + 1 for i, n in enumerate(readable) if n < MIN_TEXT_CHARS]
+    if scanned and _is_report_text(triage.text):
+        return ("unsupported", "no text layer: scanned report, needs OCR "
+                f"(pages {', '.join(map(str, scanned))} are images only)")
+    return None
 
 
 def _has_cid_codes(data: bytes) -> bool:
@@ -125,10 +167,6 @@ def _has_cid_codes(data: bytes) -> bool:
         return False
 
 
-def _rare_count(text: str) -> int:
-    return sum(1 for ch in text if 0x3400 <= ord(ch) <= 0x4DBF)
-
-
 def _open_failure(exc: pdfium.PdfiumError) -> tuple[str, str]:
     if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
         return ("failed", "PDF needs a user password")
@@ -138,17 +176,15 @@ def _open_failure(exc: pdfium.PdfiumError) -> tuple[str, str]:
 
 
 def _readable_count(text: str) -> int:
-    return sum(1 for ch in text if ch.isprintable() and not ch.isspace() and not _is_bad(ch))
+    return len(text) - len(SPACE.findall(text)) - len(BAD.findall(text))
 
 
 def _bad_count(text: str) -> int:
-    return sum(1 for ch in text if _is_bad(ch)) + 4 * text.count("(cid:")
+    return len(BAD.findall(text)) + 4 * text.count("(cid:")
 
 
-def _is_bad(ch: str) -> bool:
-    code = ord(ch)
-    return (code == 0xFFFD or 0xE000 <= code <= 0xF8FF
-            or (code < 0x20 and ch not in "\r\n\t") or code in (0xFFFE, 0xFFFF))
+def _rare_count(text: str) -> int:
+    return len(RARE.findall(text))
 
 
 def _clean_page(text: str) -> str:
@@ -178,22 +214,32 @@ def _undouble_chars(text: str) -> str:
     return re.sub(r"(.)\1", r"\1", text)
 
 
-def _table_pages(pages: list[str]) -> list[int]:
-    """Pages from the first to the last that print a table label, plus the page after the last
-    one when the tables may run on (no later section heading on that page)."""
-    hits = []
-    for i, text in enumerate(pages):
+class _TablePages:
+    """Pages from the first to the last that print a table label, plus the page after the
+    last one unless the next section's heading is already on it. Fed page by page, it says
+    when the answer is known, so table parsing can start before the triage ends."""
+
+    def __init__(self) -> None:
+        self.hits: list[int] = []
+        self.end: int | None = None
+
+    def feed(self, index: int, text: str) -> bool:
         flat = _squash(text)
         if not any(m in flat for m in TABLE_MARKERS):
             flat = _undouble_chars(flat)
         if any(m in flat for m in TABLE_MARKERS):
-            hits.append(i)
-    if not hits:
-        return []
-    last = hits[-1]
-    if last + 1 < len(pages) and not LATER_SECTION.search(_squash(pages[last])):
-        last += 1
-    return list(range(hits[0], last + 1))
+            self.hits.append(index)
+            if LATER_SECTION.search(flat):
+                self.end = index
+        elif self.hits:
+            self.end = index
+        return self.end is not None
+
+    def pages(self) -> list[int]:
+        if not self.hits:
+            return []
+        end = self.end if self.end is not None else self.hits[-1]
+        return list(range(self.hits[0], end + 1))
 
 
 def _is_report_text(text: str) -> bool:

@@ -15,6 +15,7 @@ above (a vertical merge) or to the left (a horizontal one), which is how exporte
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -65,16 +66,23 @@ class Tables:
     verdict: tuple[str, str] | None = None
 
 
-def read_tables(stream: BinaryIO, pages: list[int], running: frozenset[str] = frozenset()) -> Tables:
-    """Find the tables on ``pages`` (0-based) and return them as stitched grids."""
+def read_tables(stream: BinaryIO, plan: Callable[[], tuple[list[int], frozenset[str]]]) -> Tables:
+    """Find the tables and return them as stitched grids.
+
+    ``plan()`` gives the pages to read (0-based) and the running header/footer lines; it may
+    block while the triage is still reading, so the file is opened and its page tree walked
+    first.
+    """
     out = Tables()
     from pipeline.extract.pdf_words import grids_from_words  # it uses this module's helpers
 
     items: list[Part | Grid] = []  # ruled parts to stitch, or grids read from word positions
     try:
         with pdfplumber.open(stream) as pdf:
+            all_pages = pdf.pages
+            pages, running = plan()
             for index in pages:
-                page = pdf.pages[index]
+                page = all_pages[index]
                 if has_fake_bold(page.chars):
                     page = page.dedupe_chars()
                 found = page_parts(page, index + 1, running)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pipeline.crawl.discovery import agency_of, attachments, entry_for
-from pipeline.crawl.sniff import sniff
 from pipeline.portals.registry import parse_registry
+from pipeline.sniff import sniff
 
 PORTAL = parse_registry({"portals": [{
     "id": "ledu", "district": "乐都区", "division_code": "630202", "city": "海东市", "province": "青海省",

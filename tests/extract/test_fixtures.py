@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_bytes, sniff_format
+from pipeline.extract import extract_bytes
 from pipeline.extract.decode import decode_bytes
 from pipeline.samples.render import render_html, render_text
+from pipeline.sniff import sniff
 from tests.extract.reports import cells, report
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -140,7 +141,7 @@ def test_renumbered_tables_after_extra_narrative_sections():
 def test_linearised_text_copy():
     facts = report(split_other=True, formats={"一": "2019", "五": "2021", "六": "2021", "八": "2021"})
     text = render_text(facts)
-    assert sniff_format(text.encode()) == "text"
+    assert sniff(text.encode()) == "text"
     doc = extract_bytes(text.encode())
     assert doc["source"]["format"] == "text"
     assert cells(doc) == cells(facts)
