@@ -37,6 +37,7 @@ from pipeline.extract.grid import Cell, Document
 
 TIMEOUT_S = 60.0
 MEMORY_MB = 1024
+SWITCH_INTERVAL_S = 0.0005
 MAX_JOBS = 200  # recycle the worker now and then: CPython rarely returns freed memory
 READERS = frozenset({"pipeline.extract.pdf:read_pdf", "pipeline.extract.word:read_docx"})
 _HEADER = struct.Struct("!Q")
@@ -95,11 +96,18 @@ def _resolve(name: str) -> Reader:
     return getattr(importlib.import_module(module), function)
 
 
-def serve(memory_mb: int) -> None:
-    """Worker loop: read (header, bytes) frames from stdin, answer with Document frames."""
+def serve(memory_mb: int, timeout: float) -> None:
+    """Worker loop: read (header, bytes) frames from stdin, answer with Document frames.
+
+    A job that outlives the parent's timeout ends the worker by SIGALRM: the parent kills it
+    then anyway, and a worker whose parent died must not spin on a hostile file forever.
+    """
     for name in READERS:  # import the parsers before the cap and before the first document
         _resolve(name)
     _cap_memory(memory_mb)
+    # The PDF triage thread (pdfium, GIL released) overlaps pdfplumber (pure Python); with the
+    # default 5 ms switch interval it would wait that long for the GIL after every pdfium call.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         header, data = _read_frame(stdin), _read_frame(stdin)
@@ -109,7 +117,11 @@ def serve(memory_mb: int) -> None:
         try:
             job = json.loads(header)
             fmt = job["format"]
-            doc = _resolve(job["reader"])(data)
+            signal.alarm(int(timeout) + 5)
+            try:
+                doc = _resolve(job["reader"])(data)
+            finally:
+                signal.alarm(0)
             payload = document_to_json(doc)
         except MemoryError:
             payload = document_to_json(Document(fmt, verdict=(
@@ -147,7 +159,8 @@ class Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.extract.isolation", str(self.memory_mb)],
+            [sys.executable, "-m", "pipeline.extract.isolation", str(self.memory_mb),
+             str(self.timeout)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, start_new_session=True,
         )
@@ -272,4 +285,5 @@ def run_isolated(reader: str, data: bytes, *, fmt: str = "pdf", timeout: float =
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the worker ends
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_MB)
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_MB,
+          float(sys.argv[2]) if len(sys.argv) > 2 else TIMEOUT_S)

@@ -1,8 +1,8 @@
-"""PDF reader: triage every page with pypdfium2, then pdfplumber tables on the table pages only.
+"""PDF reader: triage the pages with pypdfium2, then pdfplumber tables on the table pages only.
 
 pypdfium2 reads a page's text about 50× faster than pdfplumber, so it decides everything that
 does not need geometry: is there a text layer, is it garbled, is this an annual report, which
-pages hold the tables. pdfplumber (slow, but its table cells are right) then runs only on those
+pages hold the tables (it reads on until the section after the tables starts, or to the end). pdfplumber (slow, but its table cells are right) then runs only on those
 pages, and the tables it finds are turned into grids by :mod:`pipeline.extract.pdf_tables`.
 
 Call :func:`read_pdf` inside the child process of :mod:`pipeline.extract.isolation`: a hostile
@@ -58,20 +58,19 @@ class Triage:
 def read_pdf(data: bytes) -> Document:
     """Read a PDF into grids, or into a document whose verdict says why it cannot be read.
 
-    The triage runs in a thread (pdfium releases the GIL) and announces the table pages as
-    soon as it has read past them; pdfplumber opens the file meanwhile and parses those pages
-    while the triage reads the rest of the document.
+    The triage runs in a thread (pdfium releases the GIL) while pdfplumber opens the file and
+    walks its page tree; pdfplumber then parses the table pages the triage found.
     """
-    triage, ready = Triage(), threading.Event()
-    thread = threading.Thread(target=_triage_into, args=(data, triage, ready),
-                              name="pdf-triage", daemon=True)
+    triage = Triage()
+    thread = threading.Thread(target=_guarded_triage, args=(data, triage), name="pdf-triage",
+                              daemon=True)
     thread.start()
 
     def plan() -> tuple[list[int], frozenset[str]]:
-        ready.wait()
+        thread.join()
         if triage.verdict or not triage.table_pages:
             return [], frozenset()
-        return triage.table_pages, _running_lines(list(triage.pages))
+        return triage.table_pages, _running_lines(triage.pages)
 
     try:
         tables = read_tables(BytesIO(data), plan)
@@ -88,21 +87,23 @@ def read_pdf(data: bytes) -> Document:
 
 
 def triage_pdf(data: bytes) -> Triage:
-    """Open with pypdfium2 and read every page's text; find the table pages."""
+    """Read the pages' text with pypdfium2 up to the end of the tables; find the table pages."""
     triage = Triage()
-    _triage_into(data, triage, threading.Event())
+    _triage(data, triage)
     return triage
 
 
-def _triage_into(data: bytes, triage: Triage, ready: threading.Event) -> None:
-    """Fill ``triage``; set ``ready`` once the table pages are known (or cannot be)."""
+def _guarded_triage(data: bytes, triage: Triage) -> None:
     try:
-        _triage(data, triage, ready)
-    finally:
-        ready.set()
+        _triage(data, triage)
+    except Exception as exc:  # a pdfium surprise must become a verdict, not a silent thread death
+        triage.verdict = ("failed", f"PDF triage error: {type(exc).__name__}: {exc}")
 
 
-def _triage(data: bytes, triage: Triage, ready: threading.Event) -> None:
+def _triage(data: bytes, triage: Triage) -> None:
+    """Fill ``triage``. Pages are read in order until the section after the tables starts:
+    the title, the statistics-period sentence and the tables are all before it, and a
+    100-page report's plans and annexes would double the triage time for nothing."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -117,16 +118,14 @@ def _triage(data: bytes, triage: Triage, ready: threading.Event) -> None:
             textpage.close()
             page.close()
             triage.pages.append(_clean_page(raw_pages[-1]))
-            if not ready.is_set() and finder.feed(index, triage.pages[-1]):
-                triage.table_pages = finder.pages()
-                ready.set()
+            if finder.feed(index, triage.pages[-1]):
+                break
     except pdfium.PdfiumError as exc:
         triage.verdict = ("failed", f"corrupt or truncated PDF: {exc}")
         return
     finally:
         pdf.close()
-    if not ready.is_set():
-        triage.table_pages = finder.pages()
+    triage.table_pages = finder.pages()
     triage.verdict = _text_verdict(data, raw_pages, triage)
 
 
@@ -217,7 +216,7 @@ def _undouble_chars(text: str) -> str:
 class _TablePages:
     """Pages from the first to the last that print a table label, plus the page after the
     last one unless the next section's heading is already on it. Fed page by page, it says
-    when the answer is known, so table parsing can start before the triage ends."""
+    when the answer is known."""
 
     def __init__(self) -> None:
         self.hits: list[int] = []

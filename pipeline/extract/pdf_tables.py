@@ -269,7 +269,7 @@ def build_grid(parts: list[Part], table: int) -> Grid:
     if not slots:
         return []
     value_start = _value_start(slots, nodes)
-    for b in boundaries:
+    for b in reversed(boundaries):  # joining may delete a row: later boundaries first
         if 0 < b < len(slots):
             _join_at_break(slots, row_pages, b, value_start, nodes)
     _fill_blank_labels(slots, value_start, nodes)

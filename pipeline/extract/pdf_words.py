@@ -13,16 +13,15 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.grid import Cell, Grid
-from pipeline.extract.pdf_tables import CJK_SPACE, PAGE_NUMBER
+from pipeline.extract.pdf_tables import CJK_SPACE, HEADING, PAGE_NUMBER
 from pipeline.extract.values import is_value
 
-HEADING = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|第二十条第")
 START = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|"
                    r"第二十条第|信息内容|申请人情况|行政复议.*行政诉讼|结果维持|尚未审结")
 LATER_SECTION = re.compile(r"^[五六七][、.．](存在的主要问题|其他需要报告)")
 LINE_TOL = 2.5  # points: words whose vertical centres are closer share a line
 COLUMN_TOL = 12.0  # points: numbers whose centres are closer share a column
-CELL_GAP = 6.0  # points: label words further apart are separate cells
+CELL_GAP = 6.0  # points: margin left of the leftmost number where the value columns begin
 
 
 def grids_from_words(page, number: int) -> list[Grid]:

@@ -61,6 +61,7 @@ def render_pdf(
     note: str | None = None,
     password: tuple[str, str] | None = None,
     cut_labels: bool = False,
+    new_page_before: frozenset[str] = frozenset(),
 ) -> bytes:
     """Render ``report`` (keys as in the contract/truth files) and return the PDF bytes.
 
@@ -74,6 +75,7 @@ def render_pdf(
       report dict says it is sample data (``report["sample"]`` or ``report["report"]["sample"]``).
     - ``cut_labels``: a merged label cell broken by the page break prints part of its text on
       each page (``（四）无`` / ``法提供``), as WPS does; otherwise all of it on the first page.
+    - ``new_page_before``: table names (``"applications"``, ``"appeals"``) that start a page.
     - ``password``: ``(user, owner)`` passwords to encrypt with; an empty user password makes an
       owner-password-only PDF, which opens without a password.
     """
@@ -106,10 +108,14 @@ def render_pdf(
     for table in _active_disclosure_tables(report.get("active_disclosure") or []):
         doc.table(table, gap=0)
     doc.space(10)
+    if "applications" in new_page_before:
+        doc.new_page()
     doc.heading(C.TABLE_LABELS["applications"], BODY_SIZE)
     doc.table(_applications_table(report.get("applications") or []),
               break_before=_applications_break(report, split_applications_at))
     doc.space(10)
+    if "appeals" in new_page_before:
+        doc.new_page()
     doc.heading(C.TABLE_LABELS["appeals"], BODY_SIZE)
     doc.table(_appeals_table(report.get("appeals") or []))
 

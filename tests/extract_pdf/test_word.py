@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
 import time
+import zipfile
 
 import pytest
 
@@ -48,9 +50,14 @@ def test_merged_cells_share_their_source():
 
 
 def test_corrupt_docx_fails():
-    result = extract_bytes(b"PK\x03\x04not really a zip", path="x.docx")
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types")
+        zf.writestr("word/document.xml", "<w:document>not xml")
+    result = extract_bytes(broken.getvalue(), path="x.docx")
     assert result["status"] == "failed"
     assert result["errors"][0].startswith("corrupt .docx")
+    assert read_docx(b"PK\x03\x04not a zip").verdict[1].startswith("corrupt .docx")
 
 
 def test_binary_word_without_libreoffice_is_unsupported(monkeypatch):
@@ -113,3 +120,14 @@ def _alive(pid: int) -> bool:
 def test_converter_failure_is_reported(tmp_path):
     broken = _script(tmp_path / "broken", "import sys; sys.stderr.write('boom\\n'); sys.exit(3)")
     assert run_converter([broken], timeout=10) == "failed (exit code 3: boom)"
+
+
+def test_extract_reports_binary_word_as_unsupported_without_libreoffice(monkeypatch):
+    monkeypatch.setattr(word, "find_soffice", lambda: None)
+    documents = {"doc": OLE + "WordDocument".encode("utf-16-le"),
+                 "wps": OLE + "WPS Office".encode("utf-16-le")}
+    for fmt, data in documents.items():
+        result = extract_bytes(data, path=f"report.{fmt}")
+        assert result["source"]["format"] == fmt
+        assert result["status"] == "unsupported"
+        assert result["errors"] == [NO_CONVERTER]
