@@ -98,7 +98,7 @@ CREATE TABLE IF NOT EXISTS raw.fetch_errors (
     http_status    INTEGER,
     message        VARCHAR,
     attempts       INTEGER,
-    at             TIMESTAMPTZ
+    failed_at      TIMESTAMPTZ
 );
 COMMENT ON TABLE raw.fetch_errors IS '抓取错误：抓取目录中 kind=fetch_error 的每条记录 (every fetch_error record of the crawl catalog, append-only)';
 COMMENT ON COLUMN raw.fetch_errors.catalog_file IS '来源目录文件 (catalog file the record came from)';
@@ -111,4 +111,4 @@ COMMENT ON COLUMN raw.fetch_errors.error_class IS '错误类别：timeout 超时
 COMMENT ON COLUMN raw.fetch_errors.http_status IS 'HTTP 状态码，无则为空 (HTTP status, null when there was no response)';
 COMMENT ON COLUMN raw.fetch_errors.message IS '错误信息 (error message)';
 COMMENT ON COLUMN raw.fetch_errors.attempts IS '尝试次数 (attempts made)';
-COMMENT ON COLUMN raw.fetch_errors.at IS '发生时间 (when it failed, UTC)';
+COMMENT ON COLUMN raw.fetch_errors.failed_at IS '发生时间 (when it failed, UTC; the catalog key is "at")';

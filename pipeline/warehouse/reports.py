@@ -1,0 +1,217 @@
+"""Load one contract document: ``core.dim_report`` row, its fact rows and findings.
+
+One transaction per report replaces everything the warehouse holds for that document
+(report_id comes from the source sha256, so re-extraction replaces, a corrected
+republication adds a version), then recomputes which version is current.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from pipeline import contract
+from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
+
+AGENCY_KINDS = ("district", "department")
+USABLE = ("ok", "flagged", "partial")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CODE = re.compile(r"^\d{6}$")
+_PROVENANCE_TYPES = [("src_page", pa.int32()), ("src_table", pa.int32()),
+                     ("src_row", pa.int32()), ("src_col", pa.int32())]
+_KEY_TYPES = [("report_id", pa.int64()), ("division_code", pa.string()), ("year", pa.int32())]
+_VALUE_TYPES = [("count", pa.int64()), ("amount", pa.decimal128(18, 6)), ("raw", pa.string()),
+                *_PROVENANCE_TYPES]
+# Arrow schemas in the column order of the fact tables (tables 三 and 四 carry no format).
+_AD_SCHEMA = pa.schema([*_KEY_TYPES, ("k1", pa.string()), ("k2", pa.string()),
+                        ("format", pa.string()), *_VALUE_TYPES])
+_GRID_SCHEMA = pa.schema([*_KEY_TYPES, ("k1", pa.string()), ("k2", pa.string()),
+                          *_VALUE_TYPES])
+_GRID_FACTS = ("fact_applications", "fact_appeals")
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """What the warehouse knows about a document beyond its contract output.
+
+    ``year`` and ``sha256`` are fallbacks for documents that do not print them (a failed
+    extraction has no year; the catalog knows the document hash). ``published_at`` (or else
+    ``first_seen``) decides which version of a report is the newest.
+    """
+
+    division_code: str
+    agency_kind: str = "district"
+    url: str | None = None
+    is_sample: bool = False
+    published_at: datetime | str | None = None
+    first_seen: datetime | str | None = None
+    extracted_at: datetime | str | None = None
+    year: int | None = None
+    agency: str | None = None
+    sha256: str | None = None
+
+
+def report_id_of(sha256: str) -> int:
+    """The warehouse key of a document: its sha256's first 60 bits, a positive BIGINT."""
+    return int(sha256[:15], 16)
+
+
+def _timestamp(value: datetime | str | None) -> str | None:
+    """ISO-8601 in UTC when no zone is given; a malformed string is a ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+def _document_time(value) -> str | None:
+    """A time the document itself carries: ignored when it is not a valid ISO-8601 string."""
+    try:
+        return _timestamp(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _object(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _document_problems(document: dict) -> list[str]:
+    problems = []
+    if document.get("contract") != contract.CONTRACT:
+        problems.append(f"contract is {document.get('contract')!r}, expected {contract.CONTRACT}")
+    if document.get("status") not in contract.STATUSES:
+        problems.append(f"status {document.get('status')!r} is not one of {contract.STATUSES}")
+    year = _object(document.get("report")).get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        problems.append(f"report.year {year!r} is not an integer")
+    return problems
+
+
+def _identity(document: dict, source: ReportSource) -> str:
+    if not _CODE.match(source.division_code or ""):
+        raise ValueError(f"division_code {source.division_code!r} is not a 6-digit code")
+    if source.agency_kind not in AGENCY_KINDS:
+        raise ValueError(f"agency_kind {source.agency_kind!r} is not one of {AGENCY_KINDS}")
+    if not isinstance(document, dict):
+        raise ValueError(f"a contract document is a JSON object, got {type(document).__name__}")
+    sha = _object(document.get("source")).get("sha256")
+    sha = (sha if isinstance(sha, str) else source.sha256 or "").lower()
+    if not _SHA256.match(sha):
+        raise ValueError("the document has no source.sha256 and ReportSource.sha256 is not set: "
+                         "a report is identified by the sha256 of its source document")
+    return sha
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def load_report(con: duckdb.DuckDBPyConnection, document: dict,
+                source: ReportSource) -> dict:
+    """Replace this document's rows in one transaction; return what was loaded.
+
+    A document that breaks the contract is recorded with status ``failed`` and the reasons in
+    ``load_errors`` (and no cells), so coverage can say why; it never half-loads.
+    """
+    sha = _identity(document, source)
+    report_id = report_id_of(sha)
+    problems = _document_problems(document)
+    cells, cell_problems = to_cells(document)
+    finding_rows, finding_problems = findings(document)
+    problems += cell_problems + finding_problems
+    if problems:
+        cells, finding_rows = Cells(), []
+    report = _object(document.get("report"))
+    templates = _object(document.get("templates"))
+    src = _object(document.get("source"))
+    year = report.get("year") if isinstance(report.get("year"), int) else None
+    year = year if year is not None else source.year
+    printed_agency = _text(report.get("agency"))
+    version_key = "" if source.agency_kind == "district" else (
+        source.agency or printed_agency or source.url or "").strip()
+    raw_errors = document.get("errors") or []
+    errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else [str(raw_errors)]
+    status = "failed" if problems else document["status"]
+    row = [report_id, sha, source.division_code, printed_agency, source.agency_kind,
+           version_key, year, _text(report.get("title")), source.url, _text(src.get("path")),
+           _text(src.get("format")), _text(templates.get("active_disclosure")),
+           _text(templates.get("other_handling")), status, _text(document.get("status")),
+           errors, ["warehouse rejected the document: " + p for p in problems],
+           len(finding_rows), len(cells), _timestamp(source.published_at),
+           _timestamp(source.first_seen),
+           _timestamp(source.extracted_at) or _document_time(document.get("extracted_at"))
+           or datetime.now(UTC).isoformat(), bool(source.is_sample)]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        previous = con.execute(
+            "SELECT division_code, year, agency_kind, version_key FROM core.dim_report "
+            "WHERE report_id = ?", [report_id]).fetchone()
+        if previous is not None:
+            for table in (*FACT_TABLES, "report_findings"):
+                con.execute(f"DELETE FROM core.{table} WHERE report_id = ?", [report_id])
+            con.execute("DELETE FROM core.dim_report WHERE report_id = ?", [report_id])
+        group = (source.division_code, year, source.agency_kind, version_key)
+        alone = con.execute(
+            "SELECT count(*) = 0 FROM core.dim_report WHERE division_code = ? "
+            "AND year IS NOT DISTINCT FROM ? AND agency_kind = ? AND version_key = ?",
+            list(group)).fetchone()[0]
+        con.execute(
+            "INSERT INTO core.dim_report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), "
+            "CAST(? AS TIMESTAMPTZ), now(), ?, ?, 1)", [*row, alone])
+        _insert_cells(con, cells, report_id, source.division_code, year)
+        if finding_rows:
+            con.executemany("INSERT INTO core.report_findings VALUES (?, ?, ?, ?, ?, ?)",
+                            [(report_id, source.division_code, year, *f) for f in finding_rows])
+        if not alone:
+            _recompute_current(con, group)
+        if previous is not None and tuple(previous) != group:
+            _recompute_current(con, tuple(previous))
+        is_current = alone or con.execute(
+            "SELECT is_current FROM core.dim_report WHERE report_id = ?",
+            [report_id]).fetchone()[0]
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return {"report_id": report_id, "status": status, "cells": len(cells),
+            "findings": len(finding_rows), "replaced": previous is not None,
+            "is_current": is_current, "load_errors": problems}
+
+
+def _insert_cells(con, cells: Cells, report_id: int, division_code: str,
+                  year: int | None) -> None:
+    """One bulk Arrow insert per fact table the report has cells in."""
+    for fact, columns in cells.by_fact.items():
+        n = len(columns["k1"])
+        schema = _GRID_SCHEMA if fact in _GRID_FACTS else _AD_SCHEMA
+        data = {"report_id": [report_id] * n, "division_code": [division_code] * n,
+                "year": [year] * n, **columns}
+        table = pa.table({name: data[name] for name in schema.names}, schema=schema)
+        con.from_arrow(table).insert_into(f"core.{fact}")
+
+
+def _recompute_current(con, group: tuple) -> None:
+    """The current version of a group: usable (ok/flagged/partial) first, then the newest."""
+    con.execute(
+        """
+        UPDATE core.dim_report AS r SET is_current = (v.rank = 1), version_rank = v.rank
+        FROM (
+            SELECT report_id, row_number() OVER (
+                ORDER BY status IN ('ok', 'flagged', 'partial') DESC,
+                         coalesce(published_at, first_seen) DESC NULLS LAST,
+                         extracted_at DESC NULLS LAST, report_id) AS rank
+            FROM core.dim_report
+            WHERE division_code = ? AND year IS NOT DISTINCT FROM ? AND agency_kind = ?
+              AND version_key = ?
+        ) AS v
+        WHERE r.report_id = v.report_id
+        """, list(group))

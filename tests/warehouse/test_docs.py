@@ -1,0 +1,33 @@
+"""The example queries of docs/warehouse.md run against a published analyst copy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from pipeline.warehouse import ReportSource, build_marts, load_report, publish
+from tests.warehouse.conftest import variant
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
+
+
+def doc_queries() -> list[str]:
+    text = DOC.read_text(encoding="utf-8")
+    examples = text[text.index("## Example analyst queries"):]
+    return re.findall(r"```sql\n(.*?)```", examples, re.DOTALL)
+
+
+def test_readme_example_queries_run(loaded, truths, tmp_path):
+    seed = next(d for p, d in truths if p.name.startswith("乐都区"))
+    load_report(loaded, variant(seed, "ledu-education", agency="乐都区教育局"),
+                ReportSource("630202", agency_kind="department", agency="乐都区教育局"))
+    build_marts(loaded, 2019, 2024)
+    copy = tmp_path / "gongkai.duckdb"
+    publish(loaded, copy)
+    queries = doc_queries()
+    assert len(queries) >= 5
+    with duckdb.connect(str(copy), read_only=True) as con:
+        for query in queries:
+            assert con.execute(query).fetchall(), f"no rows from:\n{query}"
