@@ -1,4 +1,4 @@
-"""The example queries of docs/warehouse.md run against a published analyst copy."""
+"""The README's example analyst queries run against a published analyst copy."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ import duckdb
 from pipeline.warehouse import ReportSource, build_marts, load_report, publish
 from tests.warehouse.conftest import variant
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def doc_queries() -> list[str]:
     text = DOC.read_text(encoding="utf-8")
-    examples = text[text.index("## Example analyst queries"):]
+    examples = text[text.index("### Example analyst queries"):]
+    next_section = examples.find("\n## ")
+    if next_section >= 0:
+        examples = examples[:next_section]
     return re.findall(r"```sql\n(.*?)```", examples, re.DOTALL)
 
 
