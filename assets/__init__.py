@@ -1,0 +1,1 @@
+"""Dagster definitions for Gongkai: thin assets over ``pipeline/`` (see docs/operations.md)."""

@@ -1,0 +1,109 @@
+"""Fixtures: a temporary Gongkai environment (archive, catalog, warehouse, Dagster instance).
+
+The catalog here is written by hand in the crawler's format (one JSON Lines run file per
+"night"), so the orchestration tests do not need a network or the sample server; the sample
+run test serves the real sample portals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipeline.extract.validate import findings
+from pipeline.samples.render import render_html, render_text
+from tests.extract.reports import applications, report
+
+STAMP = "2025-01-15T03:00:00.000000Z"
+
+
+class Catalog:
+    """Writes archived documents and catalog run files the way the crawler does."""
+
+    def __init__(self, archive_dir: Path):
+        self.archive = archive_dir
+        self.catalog = archive_dir / "catalog"
+        self.night = 0
+
+    def document(self, code: str, year: int, body: bytes, *, role: str = "article",
+                 parent_url: str | None = None, url: str | None = None,
+                 agency_kind: str = "district", agency: str | None = None,
+                 sniffed: str = "html") -> dict:
+        sha = hashlib.sha256(body).hexdigest()
+        relative = f"{sha[:2]}/{sha}.{'html' if sniffed == 'html' else 'txt'}"
+        (self.archive / relative).parent.mkdir(parents=True, exist_ok=True)
+        (self.archive / relative).write_bytes(body)
+        return {
+            "kind": "document", "portal": f"p{code}", "division_code": code,
+            "url": url or f"http://portal.test/{code}/{year}/{agency_kind}.html",
+            "final_url": None, "title": f"{agency or code}{year}年政府信息公开工作年度报告",
+            "year": year, "agency": agency or f"{code}人民政府", "agency_kind": agency_kind,
+            "role": role, "parent_url": parent_url, "sniffed_type": sniffed, "sha256": sha,
+            "archive_path": relative, "is_sample": True, "first_seen": STAMP, "last_seen": STAMP,
+        }
+
+    def commit(self, records: list[dict]) -> None:
+        """One crawl run: one committed run file per portal."""
+        self.night += 1
+        by_portal: dict[str, list[dict]] = {}
+        for record in records:
+            by_portal.setdefault(record["portal"], []).append(record)
+        for portal, rows in by_portal.items():
+            folder = self.catalog / portal
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"202501{self.night:02d}T030000000000Z-{secrets.token_hex(3)}.jsonl"
+            (folder / name).write_text(
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def report_doc(code: str, year: int, *, base: int = 3, agency: str | None = None,
+               planted_error: bool = False) -> dict:
+    """A consistent report (``base`` varies its numbers); ``planted_error`` breaks one total."""
+    doc = report(year=year, agency=agency or f"{code}人民政府")
+    doc["applications"] = applications(False, base=base)
+    if planted_error:
+        total = next(e for e in doc["applications"]
+                     if e["outcome"] == "total_handled" and e["requester"] == "total")
+        total["value"] += 1
+        total["raw"] = str(total["value"])
+    doc["findings"] = findings(doc["applications"], doc["appeals"])
+    return doc
+
+
+def report_page(code: str, year: int, **kwargs) -> bytes:
+    return render_html(report_doc(code, year, **kwargs))
+
+
+def report_text(code: str, year: int) -> bytes:
+    return render_text(report(year=year, agency=f"{code}人民政府")).encode("utf-8")
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """GONGKAI_* paths in a temporary directory; returns them."""
+    paths = {
+        "GONGKAI_ARCHIVE_DIR": tmp_path / "archive",
+        "GONGKAI_WAREHOUSE": tmp_path / "warehouse.duckdb",
+        "GONGKAI_ANALYST_COPY": tmp_path / "gongkai.duckdb",
+        "GONGKAI_EXTRACTED_DIR": tmp_path / "extracted",
+        "GONGKAI_EXPORT_DIR": tmp_path / "export",
+    }
+    for name, path in paths.items():
+        monkeypatch.setenv(name, str(path))
+    return paths
+
+
+@pytest.fixture
+def catalog(env) -> Catalog:
+    return Catalog(env["GONGKAI_ARCHIVE_DIR"])
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as inst:
+        yield inst

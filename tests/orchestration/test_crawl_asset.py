@@ -1,0 +1,60 @@
+"""The crawl asset: permanent failures stop without retries, transient ones are retried."""
+
+from __future__ import annotations
+
+import dagster as dg
+import yaml
+
+from assets.crawl import CRAWL_RETRY, unreachable
+from assets.definitions import defs
+from pipeline.config import settings
+from pipeline.crawl.runner import PortalResult
+from pipeline.portals.registry import load_portals
+from pipeline.samples.serve import serving
+from pipeline.samples.site import SITE_DIR, ensure_site
+
+
+def _error(url: str, cls: str, retryable: bool, status: int | None = None) -> dict:
+    return {"kind": "fetch_error", "url": url, "class": cls, "retryable": retryable,
+            "http_status": status, "message": cls}
+
+
+def test_unreachable_tells_permanent_from_transient():
+    portal = load_portals()[0]
+    start = portal.start_urls[0]
+    result = PortalResult(portal.id, portal.division_code, "run")
+    assert unreachable(portal, result) is None
+
+    result.errors = [_error(f"{start}x.pdf", "http", False, 404)]
+    assert unreachable(portal, result) is None  # one missing attachment: the crawl goes on
+
+    result.errors = [_error(start, "http", False, 404)]
+    assert unreachable(portal, result)[0] == "permanent"
+    result.errors = [_error(f"{start}y.html", "blocked", False, 412)]
+    assert unreachable(portal, result)[0] == "permanent"
+    result.errors = [_error(start, "timeout", True)]
+    assert unreachable(portal, result)[0] == "transient"
+
+
+def test_retry_policy_backs_off_exponentially_with_jitter():
+    assert CRAWL_RETRY.backoff == dg.Backoff.EXPONENTIAL
+    assert CRAWL_RETRY.jitter == dg.Jitter.PLUS_MINUS
+    assert CRAWL_RETRY.max_retries >= 1
+
+
+def test_missing_start_page_fails_without_retry(env, instance, tmp_path, monkeypatch):
+    doc = yaml.safe_load(settings().portals_file.read_text(encoding="utf-8"))
+    [entry] = [e for e in doc["portals"] if e["division_code"] == "630202"]
+    with serving(ensure_site(SITE_DIR), port=0) as server:
+        entry["start_urls"] = [f"http://127.0.0.2:{server.port}/no/such/list.html"]
+        registry = tmp_path / "portals.yaml"
+        registry.write_text(yaml.safe_dump({**doc, "portals": [entry]}, allow_unicode=True))
+        monkeypatch.setenv("GONGKAI_PORTALS", str(registry))
+        result = defs.resolve_job_def("crawl_portals").execute_in_process(
+            instance=instance, partition_key="630202", raise_on_error=False)
+
+    assert not result.success
+    kinds = [e.event_type_value for e in result.all_events]
+    assert "STEP_UP_FOR_RETRY" not in kinds
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "permanent" in failure.message or "permanent" in str(failure.event_specific_data)
