@@ -24,8 +24,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# The bundled registry points at the sample portals: serve them beside the UI so the nightly
+# schedule and manual crawls reach them (a registry of real portals ignores the server).
 ui: $(STAMP)
 	mkdir -p $(DAGSTER_HOME)
+	$(PY) -m pipeline serve-sample & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
 lint: $(STAMP)
@@ -34,5 +38,7 @@ lint: $(STAMP)
 export: $(STAMP)
 	$(PY) -m pipeline warehouse export
 
+# Generated output and the Dagster instance's history (its dagster.yaml stays).
 clean:
 	rm -rf data/out data/sample_portals/site
+	find $(DAGSTER_HOME) -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

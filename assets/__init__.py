@@ -1,1 +1,1 @@
-"""Dagster definitions for Gongkai: thin assets over ``pipeline/`` (see docs/operations.md)."""
+"""Dagster definitions for Gongkai: thin assets over ``pipeline/`` (see the README, "Operating the pipeline")."""
