@@ -38,6 +38,8 @@ MAX_RARE_SHARE = 0.03  # CJK Extension A is all but absent from real reports; wr
 BAD = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 RARE = re.compile(r"[\u3400-\u4dbf]")
 SPACE = re.compile(r"\s")
+SAMPLE_FROM_PAGES = 20  # longer reports sample the pages before the tables
+SAMPLE_STRIDE = 2
 CJK_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]+|"
                        r"[ \t\u3000]+(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])")
 
@@ -101,32 +103,56 @@ def _guarded_triage(data: bytes, triage: Triage) -> None:
 
 
 def _triage(data: bytes, triage: Triage) -> None:
-    """Fill ``triage``. Pages are read in order until the section after the tables starts:
-    the title, the statistics-period sentence and the tables are all before it, and a
-    100-page report's plans and annexes would double the triage time for nothing."""
+    """Fill ``triage``: find the table pages reading as few pages as it safely can.
+
+    Reports print the title, the statistics-period sentence and the narrative before the
+    tables, and plans and annexes after them. So pages are read until the section after the
+    tables starts; in a long report the narrative before the tables is sampled every
+    ``SAMPLE_STRIDE`` pages (a table section spans pages, so a sample lands in it) and the
+    pages around the first hit are then read one by one. If sampling finds no table, every
+    page is read, so nothing is missed, only slower. ``triage.pages`` keeps an empty string
+    for a page that was not read.
+    """
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         triage.verdict = _open_failure(exc)
         return
-    finder = _TablePages()
-    raw_pages: list[str] = []
-    try:
-        for index, page in enumerate(pdf):
+    raw: dict[int, str] = {}
+    clean: dict[int, str] = {}
+
+    def read(index: int) -> str:
+        if index not in clean:
+            page = pdf[index]
             textpage = page.get_textpage()
-            raw_pages.append(textpage.get_text_range())
+            raw[index] = textpage.get_text_range()
             textpage.close()
             page.close()
-            triage.pages.append(_clean_page(raw_pages[-1]))
-            if finder.feed(index, triage.pages[-1]):
+            clean[index] = _clean_page(raw[index])
+        return clean[index]
+
+    try:
+        count = len(pdf)
+        stride = SAMPLE_STRIDE if count > SAMPLE_FROM_PAGES else 1
+        first_hit = next((i for i in range(0, count, stride) if _has_markers(read(i))), None)
+        if first_hit is None and stride > 1:
+            first_hit = next((i for i in range(count) if _has_markers(read(i))), None)
+        start = 0 if first_hit is None else first_hit
+        while start > 0 and _has_markers(read(start - 1)):
+            start -= 1
+        finder = _TablePages()
+        for index in range(start, count):
+            if finder.feed(index, read(index)):
                 break
     except pdfium.PdfiumError as exc:
         triage.verdict = ("failed", f"corrupt or truncated PDF: {exc}")
         return
     finally:
         pdf.close()
-    triage.table_pages = finder.pages()
-    triage.verdict = _text_verdict(data, raw_pages, triage)
+    last = max(clean) if clean else -1
+    triage.pages = [clean.get(i, "") for i in range(last + 1)]
+    triage.table_pages = finder.pages() if first_hit is not None else []
+    triage.verdict = _text_verdict(data, [raw[i] for i in sorted(raw)], triage)
 
 
 def _text_verdict(data: bytes, raw_pages: list[str], triage: Triage) -> tuple[str, str] | None:
@@ -213,6 +239,12 @@ def _undouble_chars(text: str) -> str:
     return re.sub(r"(.)\1", r"\1", text)
 
 
+def _has_markers(text: str) -> bool:
+    flat = _squash(text)
+    return any(m in flat for m in TABLE_MARKERS) or any(
+        m in _undouble_chars(flat) for m in TABLE_MARKERS)
+
+
 class _TablePages:
     """Pages from the first to the last that print a table label, plus the page after the
     last one unless the next section's heading is already on it. Fed page by page, it says
@@ -223,12 +255,9 @@ class _TablePages:
         self.end: int | None = None
 
     def feed(self, index: int, text: str) -> bool:
-        flat = _squash(text)
-        if not any(m in flat for m in TABLE_MARKERS):
-            flat = _undouble_chars(flat)
-        if any(m in flat for m in TABLE_MARKERS):
+        if _has_markers(text):
             self.hits.append(index)
-            if LATER_SECTION.search(flat):
+            if LATER_SECTION.search(_squash(text)):
                 self.end = index
         elif self.hits:
             self.end = index

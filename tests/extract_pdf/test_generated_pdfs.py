@@ -80,3 +80,25 @@ def test_sample_note_is_printed():
     doc = read_pdf(render_pdf(facts))
     assert "示例数据（合成）" in doc.text
     assert doc.title == facts["report"]["title"]
+
+
+def test_long_report_samples_the_narrative_before_the_tables():
+    facts = report(split_other=True)
+    data = render_pdf(facts, narrative_pages=40, split_applications_at="withheld_third_party")
+    triage = triage_pdf(data)
+    read = sum(1 for text in triage.pages if text)
+    assert triage.table_pages[0] > 20
+    assert read < triage.table_pages[0], "pages before the tables are sampled, not all read"
+    result = extract_bytes(data, path="long.pdf")
+    assert result["status"] == "ok", result["errors"]
+    assert cells(result) == cells(facts)
+    assert result["report"]["year"] == facts["report"]["year"]
+
+
+@pytest.mark.parametrize("narrative_pages", [30, 31])
+def test_a_one_page_table_in_a_long_report_is_not_missed(narrative_pages):
+    """Whichever page parity the single table page lands on, sampling or its fallback finds it."""
+    facts = report(tables=("appeals",))
+    result = extract_bytes(render_pdf(facts, narrative_pages=narrative_pages), path="one.pdf")
+    assert result["status"] == "partial"
+    assert cells(result) == cells(facts)
