@@ -5,7 +5,6 @@ analyst copy are unpartitioned: they refresh once after facts change (automation
 below), never once per partition of a backfill.
 """
 
-import re
 
 import dagster as dg
 
@@ -23,7 +22,7 @@ from pipeline.warehouse import (
     load_report,
     publish,
 )
-from pipeline.warehouse.marts import mart_files
+from pipeline.warehouse.marts import mart_dependencies, mart_files
 
 # Refresh when something upstream changed, once whatever is upstream has finished (a backfill
 # of 1,000 district-years is one refresh), and never past a failed blocking check.
@@ -34,7 +33,6 @@ BATCHED = (
     & ~_AC.in_progress()
     & _AC.all_deps_blocking_checks_passed()
 ).with_label("batched: after upstream changes settle")
-_DEPENDS = re.compile(r"^--\s*depends:(.*)$", re.MULTILINE)  # the header build_marts orders by
 
 
 @dg.asset(
@@ -87,9 +85,9 @@ def warehouse_catalog(warehouse: Warehouse) -> dg.MaterializeResult:
 
 def _mart_specs() -> list[dg.AssetSpec]:
     specs = []
+    dependencies = mart_dependencies()
     for path in mart_files():
-        match = _DEPENDS.search(path.read_text(encoding="utf-8"))
-        needs = [d.strip() for d in match.group(1).split(",") if d.strip()] if match else []
+        needs = dependencies[path.stem]
         header = "\n".join(line[2:].strip() for line in
                            path.read_text(encoding="utf-8").splitlines()[:8]
                            if line.startswith("--") and "depends:" not in line)

@@ -18,8 +18,8 @@ MARTS_DIR = SQL_DIR / "marts"
 _DEPENDS = re.compile(r"^--\s*depends:(.*)$", re.MULTILINE)
 
 
-def mart_files(directory: Path = MARTS_DIR) -> list[Path]:
-    """The mart files, each after the marts it depends on."""
+def mart_dependencies(directory: Path = MARTS_DIR) -> dict[str, list[str]]:
+    """Each mart's name → the marts its ``-- depends:`` header names (checked to exist)."""
     files = {path.stem: path for path in sorted(directory.glob("*.sql"))}
     needs = {}
     for name, path in files.items():
@@ -28,6 +28,12 @@ def mart_files(directory: Path = MARTS_DIR) -> list[Path]:
         unknown = set(needs[name]) - set(files)
         if unknown:
             raise ValueError(f"{path.name} depends on unknown marts {sorted(unknown)}")
+    return needs
+
+
+def mart_files(directory: Path = MARTS_DIR) -> list[Path]:
+    """The mart files, each after the marts it depends on."""
+    needs = mart_dependencies(directory)
     ordered: list[str] = []
     visiting: set[str] = set()
 
@@ -42,9 +48,9 @@ def mart_files(directory: Path = MARTS_DIR) -> list[Path]:
         visiting.discard(name)
         ordered.append(name)
 
-    for name in files:
+    for name in needs:
         visit(name)
-    return [files[name] for name in ordered]
+    return [directory / f"{name}.sql" for name in ordered]
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, first_year: int, last_year: int) -> dict[str, int]:
