@@ -81,10 +81,8 @@ class _Walker:
     def __init__(self) -> None:
         self.out = Mapping()
         self.section: str | None = None
-        # table 二
-        self.clause: str | None = None
+        # table 二: the columns of the current sub-table, from its header row
         self.measures: list[str] = []
-        self.measure_sources: set[tuple[int, int]] = set()
         self.collecting_header = False
         # table 三
         self.group: str | None = None
@@ -105,7 +103,7 @@ class _Walker:
             if section and (section != self.section or section == "active_disclosure"):
                 self._enter(section, norm)
             if self.section == "active_disclosure":
-                row_item = self._ad_label(cell, norm) or row_item
+                row_item = self._ad_label(norm) or row_item
             elif self.section == "applications":
                 row_outcome = self._apps_label(norm) or row_outcome
             elif self.section == "appeals":
@@ -128,17 +126,14 @@ class _Walker:
             self.appeal_values.extend(values)
 
     def _enter(self, section: str, norm: str) -> None:
-        if section == "active_disclosure":
-            match = labels.CLAUSE.search(norm)
-            if match:
-                self.clause = match.group(1)
-                self.measures, self.collecting_header = [], False
+        if section == "active_disclosure" and labels.CLAUSE.search(norm):
+            self.measures, self.collecting_header = [], False  # a new 第二十条 sub-table
         if section != self.section:
             self.section = None if section == "end" else section
             self.group = None
 
     # -- table 二 ---------------------------------------------------------------------------
-    def _ad_label(self, cell: Cell, norm: str) -> str | None:
+    def _ad_label(self, norm: str) -> str | None:
         key = labels.label_key(norm)
         if key == "信息内容":
             self.measures, self.collecting_header = [], True
