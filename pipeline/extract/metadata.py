@@ -54,5 +54,8 @@ def report_meta(title: str | None, text: str, filename: str | None = None) -> Re
     agency = _agency(printed) if printed else None
     if agency is None and from_name:
         agency = _agency(from_name)
+        # A file name gives the district (乐都区); the text names its government in full.
+        if agency and f"{agency}人民政府" in text:
+            agency += "人民政府"
     clean_title = printed.group(0).strip() if printed else None
     return ReportMeta(agency=agency, year=year, title=clean_title)

@@ -166,3 +166,10 @@ def test_linearised_text_without_blank_lines_between_cells():
     text = render_text(facts).replace("\n\n", "\n")
     doc = extract_bytes(text.encode("gb18030"), fmt="text")
     assert cells(doc) == cells(facts)
+
+
+def test_untitled_copy_takes_year_and_agency_from_the_text_and_file_name():
+    facts = report(agency="乐都区人民政府", year=2021)
+    text = render_text(facts).split("\n\n", 1)[1]  # the copy starts below the title
+    doc = extract_bytes(text.encode("utf-8"), path="乐都区2021年政府信息公开工作年度报告.txt")
+    assert doc["report"] == {"agency": "乐都区人民政府", "year": 2021, "title": None}
