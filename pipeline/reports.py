@@ -29,14 +29,6 @@ from pipeline.extract import extract_path
 
 STATUS_RANK = {status: rank for rank, status in enumerate(contract.STATUSES)}  # ok = 0 best
 MANIFEST = "reports.json"
-# Failure reasons (pipeline/extract, its isolation worker) that mean our code or our limits,
-# not the document, failed: a reader raised, crashed, timed out or ran out of memory, a format
-# has no reader, the archived file could not be read. "not an annual report" and "corrupt or
-# truncated PDF" are the source's.
-FAULT_MARKERS = ("reader failed", "reader error", "mapping failed", "no reader for format",
-                 "reader process", "timed out", "memory limit", "cannot read")
-
-
 @dataclass
 class Candidate:
     """One extracted document of a report: the article page or one of its attachments."""
@@ -91,11 +83,10 @@ def _cells(document: dict) -> int:
 
 
 def _fault(document: dict) -> str | None:
-    if document.get("status") != "failed":
+    """Why our pipeline, not the document, failed on it (the extractor says which it was)."""
+    if not document.get("pipeline_fault"):
         return None
-    reasons = [str(e) for e in document.get("errors") or []]
-    hits = [r for r in reasons if any(m in r.lower() for m in FAULT_MARKERS)]
-    return "; ".join(hits) or None
+    return "; ".join(str(e) for e in document.get("errors") or []) or "pipeline fault"
 
 
 def report_groups(documents: list[dict], division_code: str, year: int) -> list[list[dict]]:

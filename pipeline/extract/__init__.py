@@ -54,38 +54,48 @@ def _is_report(text: str, found_tables: bool) -> bool:
     return headings or found_tables
 
 
-def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = None) -> dict:
-    """Extract one document held in memory. ``path`` is recorded and used as a name hint."""
-    fmt = fmt or sniff(data)
-    result: dict = {
+def _failed(path: str | None, sha256: str | None, fmt: str | None, reason: str | None,
+            *, fault: bool) -> dict:
+    """A ``failed`` contract object; ``pipeline_fault`` says whether we or the document failed."""
+    return {
         "contract": contract.CONTRACT,
-        "source": {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "format": fmt},
+        "source": {"path": path, "sha256": sha256, "format": fmt},
         "report": {"agency": None, "year": None, "title": None},
         "templates": {"active_disclosure": None, "other_handling": None},
         "status": "failed",
-        "errors": [],
+        "errors": [reason] if reason else [],
         "active_disclosure": [],
         "applications": [],
         "appeals": [],
         "findings": [],
+        "pipeline_fault": fault,
     }
+
+
+def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = None) -> dict:
+    """Extract one document held in memory. ``path`` is recorded and used as a name hint.
+
+    Besides the contract's keys the result carries ``pipeline_fault``: true when our code or its
+    limits failed (a reader crashed, timed out or ran out of memory), not the document.
+    """
+    fmt = fmt or sniff(data)
+    sha256 = hashlib.sha256(data).hexdigest()
     reader = READERS.get(fmt)
     if reader is None:
-        result["errors"] = [
-            "not a report document: unrecognised file type" if fmt == "unknown"
-            else f"no reader for format {fmt!r}"
-        ]
-        return result
+        if fmt == "unknown":
+            return _failed(path, sha256, fmt, "not a report document: unrecognised file type",
+                           fault=False)
+        return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
     try:
         doc = reader(data)
     except Exception as exc:  # a reader bug or hostile input must not end the run
-        result["errors"] = [f"{fmt} reader failed: {type(exc).__name__}: {exc}"]
-        return result
-    return assemble(doc, result, path)
+        return _failed(path, sha256, fmt, f"{fmt} reader failed: {type(exc).__name__}: {exc}",
+                       fault=True)
+    return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
 def assemble(doc: Document, result: dict, path: str | None) -> dict:
-    """Map a reader's document into ``result`` and decide the status."""
+    """Map a reader's document into ``result`` (a failed skeleton) and decide the status."""
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)
     result["report"] = {"agency": meta.agency, "year": meta.year, "title": meta.title}
@@ -95,8 +105,9 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
         return result
     try:
         mapping = map_grids(doc.grids)
-    except Exception as exc:
+    except Exception as exc:  # a mapper bug: ours to fix, never the document's
         result["errors"] = [f"template mapping failed: {type(exc).__name__}: {exc}"]
+        result["pipeline_fault"] = True
         return result
     found = mapping.tables_found()
     errors = [*doc.errors, *mapping.errors]
@@ -138,13 +149,6 @@ def extract_path(path: str | Path, fmt: str | None = None) -> dict:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return {
-            "contract": contract.CONTRACT,
-            "source": {"path": str(path), "sha256": None, "format": fmt},
-            "report": {"agency": None, "year": None, "title": None},
-            "templates": {"active_disclosure": None, "other_handling": None},
-            "status": "failed",
-            "errors": [f"cannot read {path}: {exc.strerror or exc}"],
-            "active_disclosure": [], "applications": [], "appeals": [], "findings": [],
-        }
+        return _failed(str(path), None, fmt, f"cannot read {path}: {exc.strerror or exc}",
+                       fault=True)
     return extract_bytes(data, path=str(path), fmt=fmt)

@@ -41,6 +41,10 @@ class Document:
     # (status, reason) when the reader already knows the tables cannot be read, e.g.
     # ("unsupported", "no text layer: scanned report, needs OCR") or ("failed", "corrupt PDF: ...")
     verdict: tuple[str, str] | None = None
+    # True when the verdict is our pipeline's failure, not the document's: a reader crashed or
+    # hit the time or memory limit of the isolated worker. Operators rerun these; they do not
+    # blame the portal.
+    fault: bool = False
 
 
 class GridBuilder:

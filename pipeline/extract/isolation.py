@@ -67,14 +67,16 @@ def document_to_json(doc: Document) -> bytes:
              for grid in doc.grids]
     return json.dumps({"format": doc.format, "grids": grids, "text": doc.text,
                        "title": doc.title, "errors": doc.errors,
-                       "verdict": doc.verdict}, ensure_ascii=False).encode("utf-8")
+                       "verdict": doc.verdict, "fault": doc.fault},
+                      ensure_ascii=False).encode("utf-8")
 
 
 def document_from_json(payload: bytes) -> Document:
     raw = json.loads(payload)
     grids = [[[Cell(*cell) for cell in row] for row in grid] for grid in raw["grids"]]
     verdict = tuple(raw["verdict"]) if raw["verdict"] else None
-    return Document(raw["format"], grids, raw["text"], raw["title"], raw["errors"], verdict)
+    return Document(raw["format"], grids, raw["text"], raw["title"], raw["errors"], verdict,
+                    raw["fault"])
 
 
 # --- the worker (child) side ---------------------------------------------------------------
@@ -125,10 +127,10 @@ def serve(memory_mb: int, timeout: float) -> None:
             payload = document_to_json(doc)
         except MemoryError:
             payload = document_to_json(Document(fmt, verdict=(
-                "failed", f"memory limit exceeded ({memory_mb} MB) while parsing")))
+                "failed", f"memory limit exceeded ({memory_mb} MB) while parsing"), fault=True))
         except Exception as exc:  # the reader's bug or the file's fault: report, keep serving
             payload = document_to_json(Document(fmt, verdict=(
-                "failed", f"reader error: {type(exc).__name__}: {exc}")))
+                "failed", f"reader error: {type(exc).__name__}: {exc}"), fault=True))
         del data
         _write_frame(stdout, payload)
         stdout.flush()
@@ -199,7 +201,8 @@ class Worker:
                 payload = _read_frame_until(process.stdout.fileno(), deadline)
             except TimeoutError:
                 self._kill()
-                return Document(fmt, verdict=("failed", f"timed out after {self.timeout:g} s"))
+                return Document(fmt, verdict=("failed", f"timed out after {self.timeout:g} s"),
+                                fault=True)
             except (OSError, EOFError):
                 payload = None
             if payload is None:
@@ -208,10 +211,11 @@ class Worker:
                 except subprocess.TimeoutExpired:
                     code = None
                 self._kill()
-                return Document(fmt, verdict=("failed", _death_reason(code, self.memory_mb)))
+                return Document(fmt, verdict=("failed", _death_reason(code, self.memory_mb)),
+                                fault=True)
             doc = document_from_json(payload)
             self._jobs += 1
-            if self._jobs >= MAX_JOBS or (doc.verdict and "memory limit" in doc.verdict[1]):
+            if self._jobs >= MAX_JOBS or doc.fault:
                 self.stop()  # start fresh: the heap may be large or fragmented
             return doc
 

@@ -135,7 +135,8 @@ def read_binary_word(data: bytes, fmt: str,
         ]
         failure = run_converter(command, settings().reader_timeout)
         if failure:
-            return Document(fmt, verdict=("failed", f"LibreOffice conversion {failure}"))
+            return Document(fmt, verdict=("failed", f"LibreOffice conversion {failure}"),
+                            fault=failure.startswith("timed out"))
         converted = Path(tmp) / "report.docx"
         if not converted.exists():
             return Document(fmt, verdict=("failed", "LibreOffice wrote no .docx (corrupt file?)"))

@@ -173,3 +173,18 @@ def test_untitled_copy_takes_year_and_agency_from_the_text_and_file_name():
     text = render_text(facts).split("\n\n", 1)[1]  # the copy starts below the title
     doc = extract_bytes(text.encode("utf-8"), path="乐都区2021年政府信息公开工作年度报告.txt")
     assert doc["report"] == {"agency": "乐都区人民政府", "year": 2021, "title": None}
+
+
+def test_a_crashing_reader_is_our_fault_a_bad_document_is_not(monkeypatch):
+    import pipeline.extract as extract
+
+    def crash(data):
+        raise RuntimeError("bug")
+
+    not_a_report = extract_fixture("not_a_report.html")
+    assert not_a_report["status"] == "failed" and not_a_report["pipeline_fault"] is False
+    assert extract_bytes(b"%PDF-1.7 truncated")["pipeline_fault"] is False
+    monkeypatch.setitem(extract.READERS, "html", crash)
+    crashed = extract_fixture("not_a_report.html")
+    assert crashed["status"] == "failed" and crashed["pipeline_fault"] is True
+    assert crashed["errors"] == ["html reader failed: RuntimeError: bug"]

@@ -25,6 +25,7 @@ def test_corrupt_file_fails_with_reason():
     result = extract_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40, path="bad.pdf")
     assert result["status"] == "failed"
     assert result["errors"][0].startswith("corrupt or truncated PDF")
+    assert result["pipeline_fault"] is False  # the document is broken, not our pipeline
 
 
 def test_truncated_file_fails_with_reason():
@@ -59,6 +60,7 @@ def test_decompression_bomb_fails_alone():
     result = extract_bytes(bomb_pdf(2048), path="bomb.pdf")
     assert result["status"] == "failed"
     assert "memory limit" in result["errors"][0]
+    assert result["pipeline_fault"] is True  # our limit stopped it: an operator looks at it
     after = extract_bytes(_good(), path="next.pdf")
     assert after["status"] == "ok"
 
@@ -68,6 +70,7 @@ def test_timeout_kills_the_worker_and_the_next_document_is_read():
     try:
         doc = worker.run(READ_PDF, _good(), "pdf")
         assert doc.verdict == ("failed", "timed out after 0.05 s")
+        assert doc.fault
         worker.timeout = 60
         doc = worker.run(READ_PDF, _good(), "pdf")
         assert doc.verdict is None and doc.grids
