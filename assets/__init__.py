@@ -1,1 +1,2 @@
-"""Dagster definitions for Gongkai: thin assets over ``pipeline/`` (see the README, "Operating the pipeline")."""
+"""Dagster definitions for Gongkai: thin assets over"
+" ``pipeline/`` (see the README, "Operating the pipeline")."""

@@ -37,9 +37,11 @@ def _portal_tags(division_code: str) -> dict[str, str]:
 crawl_job = dg.define_asset_job(
     "crawl_portals",
     selection=dg.AssetSelection.assets(portal_documents),
-    config=dg.PartitionedConfig(partitions_def=districts,
-                                run_config_for_partition_key_fn=lambda _key: {},
-                                tags_for_partition_key_fn=_portal_tags),
+    config=dg.PartitionedConfig(
+        partitions_def=districts,
+        run_config_for_partition_key_fn=lambda _key: {},
+        tags_for_partition_key_fn=_portal_tags,
+    ),
     description="Crawl one district's portal (one run per district partition).",
 )
 extract_load_job = dg.define_asset_job(
@@ -54,15 +56,25 @@ marts_job = dg.define_asset_job(
 )
 
 
-@dg.schedule(job=crawl_job, cron_schedule=NIGHTLY_CRON, execution_timezone=TIMEZONE,
-             default_status=dg.DefaultScheduleStatus.RUNNING,
-             description="Crawl every portal of the registry at 02:00 Beijing time.")
+@dg.schedule(
+    job=crawl_job,
+    cron_schedule=NIGHTLY_CRON,
+    execution_timezone=TIMEZONE,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Crawl every portal of the registry at 02:00 Beijing time.",
+)
 def nightly_crawl(context: dg.ScheduleEvaluationContext):
-    stamp = context.scheduled_execution_time.strftime("%Y-%m-%d") \
-        if context.scheduled_execution_time else "manual"
+    stamp = (
+        context.scheduled_execution_time.strftime("%Y-%m-%d")
+        if context.scheduled_execution_time
+        else "manual"
+    )
     for code in districts.get_partition_keys():
-        yield dg.RunRequest(run_key=f"{stamp}|{code}", partition_key=code,
-                            tags={**_portal_tags(code), "gongkai/night": stamp})
+        yield dg.RunRequest(
+            run_key=f"{stamp}|{code}",
+            partition_key=code,
+            tags={**_portal_tags(code), "gongkai/night": stamp},
+        )
 
 
 def catalog_state(catalog_dir) -> str:
@@ -73,27 +85,38 @@ def catalog_state(catalog_dir) -> str:
     return digest.hexdigest()
 
 
-def extraction_requests(documents: list[dict], codes: list[str], years: list[int]) -> list[dg.RunRequest]:
+def extraction_requests(
+    documents: list[dict], codes: list[str], years: list[int]
+) -> list[dg.RunRequest]:
     """One run per district-year that has documents; the run key carries their hashes."""
-    wanted = {(d.get("division_code"), d.get("year")) for d in documents
-              if d.get("role", "article") == "article"}
+    wanted = {
+        (d.get("division_code"), d.get("year"))
+        for d in documents
+        if d.get("role", "article") == "article"
+    }
     requests = []
     for code in codes:
         for year in years:
             if (code, year) not in wanted:
                 continue
             fingerprint = document_fingerprint(documents, code, year)
-            requests.append(dg.RunRequest(
-                run_key=f"{code}|{year}|{fingerprint}",
-                partition_key=district_year_key(code, year),
-                tags={"gongkai/documents": fingerprint}))
+            requests.append(
+                dg.RunRequest(
+                    run_key=f"{code}|{year}|{fingerprint}",
+                    partition_key=district_year_key(code, year),
+                    tags={"gongkai/documents": fingerprint},
+                )
+            )
     return requests
 
 
-@dg.sensor(job=extract_load_job, minimum_interval_seconds=60,
-           default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Extract and load the district-years whose catalog documents are new or "
-                       "changed (reads the crawl catalog files, never the warehouse).")
+@dg.sensor(
+    job=extract_load_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Extract and load the district-years whose catalog documents are new or "
+    "changed (reads the crawl catalog files, never the warehouse).",
+)
 def catalog_sensor(context: dg.SensorEvaluationContext):
     conf = settings()
     state = catalog_state(conf.catalog_dir)
@@ -110,5 +133,5 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Refreshes the catalog tables, the marts and the analyst copy once after facts "
-                "change (batched: waits until upstream runs and backfills have finished).",
+    "change (batched: waits until upstream runs and backfills have finished).",
 )

@@ -14,8 +14,9 @@ from pipeline.portals.registry import Portal
 
 # Transient trouble (timeouts, 5xx, connection resets): retry the step with growing, jittered
 # pauses. Permanent trouble raises Failure(allow_retries=False) and is not retried.
-CRAWL_RETRY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL,
-                             jitter=dg.Jitter.PLUS_MINUS)
+CRAWL_RETRY = dg.RetryPolicy(
+    max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
 PERMANENT = ("blocked", "robots", "http", "redirect", "too_large", "invalid")
 
 
@@ -25,8 +26,11 @@ def unreachable(portal: Portal, result: PortalResult) -> tuple[str, list[dict]] 
     A portal is unreachable when a start URL failed or its host answered a WAF page; a single
     failed attachment is not (it is recorded in the catalog and asked again next night).
     """
-    fatal = [e for e in result.errors
-             if e["url"] in portal.start_urls or e["class"] in ("blocked", "robots")]
+    fatal = [
+        e
+        for e in result.errors
+        if e["url"] in portal.start_urls or e["class"] in ("blocked", "robots")
+    ]
     if not fatal:
         return None
     permanent = all(not e.get("retryable") and e["class"] in PERMANENT for e in fatal)
@@ -39,14 +43,16 @@ def unreachable(portal: Portal, result: PortalResult) -> tuple[str, list[dict]] 
     kinds={"python"},
     retry_policy=CRAWL_RETRY,
     description="Crawl the district's portal(s): report articles and attachments into the "
-                "archive, one JSON Lines catalog file per run (GONGKAI_ARCHIVE_DIR).",
+    "archive, one JSON Lines catalog file per run (GONGKAI_ARCHIVE_DIR).",
 )
 def portal_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     conf = settings()
     portals = portals_by_code().get(context.partition_key, [])
     if not portals:
-        raise dg.Failure(f"no portal for division code {context.partition_key} in "
-                         f"{conf.portals_file}", allow_retries=False)
+        raise dg.Failure(
+            f"no portal for division code {context.partition_key} in {conf.portals_file}",
+            allow_retries=False,
+        )
     meta: dict = {}
     for portal in portals:
         prefix = f"{portal.id}: " if len(portals) > 1 else ""
@@ -54,28 +60,39 @@ def portal_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         problem = unreachable(portal, result)
         if problem is not None:
             kind, errors = problem
-            text = "; ".join(f"{e['class']} {e.get('http_status') or ''} {e['url']}: "
-                             f"{e.get('message')}" for e in errors)
+            text = "; ".join(
+                f"{e['class']} {e.get('http_status') or ''} {e['url']}: {e.get('message')}"
+                for e in errors
+            )
             if kind == "permanent":
-                raise dg.Failure(f"portal {portal.id} cannot be crawled (permanent): {text}",
-                                 allow_retries=False,
-                                 metadata={"errors": dg.MetadataValue.json(errors)})
+                raise dg.Failure(
+                    f"portal {portal.id} cannot be crawled (permanent): {text}",
+                    allow_retries=False,
+                    metadata={"errors": dg.MetadataValue.json(errors)},
+                )
             raise RuntimeError(f"portal {portal.id} unreachable, will retry: {text}")
         by_year: dict[str, int] = {}
         for record in result.documents:
             year = str(record.get("year"))
             by_year[year] = by_year.get(year, 0) + 1
-        meta.update({f"{prefix}{key}": value for key, value in {
-            "portal": portal.id,
-            "district": portal.district_name,
-            "start_urls": ", ".join(portal.start_urls),
-            "documents found": len(result.documents),
-            "new": result.new, "changed": result.changed, "unchanged": result.unchanged,
-            "documents per year": dg.MetadataValue.json(dict(sorted(by_year.items()))),
-            "requests": result.requests,
-            "fetch errors": len(result.errors),
-            "catalog run file": result.run_file or "(nothing new)",
-        }.items()})
+        meta.update(
+            {
+                f"{prefix}{key}": value
+                for key, value in {
+                    "portal": portal.id,
+                    "district": portal.district_name,
+                    "start_urls": ", ".join(portal.start_urls),
+                    "documents found": len(result.documents),
+                    "new": result.new,
+                    "changed": result.changed,
+                    "unchanged": result.unchanged,
+                    "documents per year": dg.MetadataValue.json(dict(sorted(by_year.items()))),
+                    "requests": result.requests,
+                    "fetch errors": len(result.errors),
+                    "catalog run file": result.run_file or "(nothing new)",
+                }.items()
+            }
+        )
         if result.errors:
             meta[f"{prefix}fetch error detail"] = dg.MetadataValue.json(result.errors[:20])
     return dg.MaterializeResult(metadata=meta)

@@ -19,8 +19,14 @@ from assets.resources import Warehouse
 from assets.warehouse import analyst_copy, marts, warehouse_catalog, warehouse_reports
 
 defs = dg.Definitions(
-    assets=[portal_documents, report_facts, warehouse_reports, warehouse_catalog, marts,
-            analyst_copy],
+    assets=[
+        portal_documents,
+        report_facts,
+        warehouse_reports,
+        warehouse_catalog,
+        marts,
+        analyst_copy,
+    ],
     asset_checks=CHECKS,
     jobs=[crawl_job, extract_load_job, marts_job],
     schedules=[nightly_crawl],

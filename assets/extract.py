@@ -20,19 +20,24 @@ def report_metadata(results: list[ReportResult]) -> dict:
     }
     if main is None:
         return meta
-    meta.update({
-        "agency": main.agency or "",
-        "title": main.title or "",
-        "source url": dg.MetadataValue.url(main.url),
-        "sha256": main.sha256,
-        "cells": main.cells,
-        "findings": len(main.findings),
-        "extracted json": dg.MetadataValue.path(main.json_path),
-        "preview": dg.MetadataValue.md(preview_markdown(main.contract())),
-        "candidates": dg.MetadataValue.json(
-            [{"url": c.url, "role": c.role, "status": c.status, "cells": c.cells}
-             for c in main.candidates]),
-    })
+    meta.update(
+        {
+            "agency": main.agency or "",
+            "title": main.title or "",
+            "source url": dg.MetadataValue.url(main.url),
+            "sha256": main.sha256,
+            "cells": main.cells,
+            "findings": len(main.findings),
+            "extracted json": dg.MetadataValue.path(main.json_path),
+            "preview": dg.MetadataValue.md(preview_markdown(main.contract())),
+            "candidates": dg.MetadataValue.json(
+                [
+                    {"url": c.url, "role": c.role, "status": c.status, "cells": c.cells}
+                    for c in main.candidates
+                ]
+            ),
+        }
+    )
     if main.findings:
         meta["finding detail"] = dg.MetadataValue.json(main.findings)
     if main.errors:
@@ -51,8 +56,8 @@ def report_metadata(results: list[ReportResult]) -> dict:
     group_name="extract",
     kinds={"python"},
     description="Choose and extract the report documents of one district × covered year from "
-                "the crawl catalog (article page or attachment, best status wins); contract JSON "
-                "under GONGKAI_EXTRACTED_DIR/<code>/<year>/.",
+    "the crawl catalog (article page or attachment, best status wins); contract JSON "
+    "under GONGKAI_EXTRACTED_DIR/<code>/<year>/.",
 )
 def report_facts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     code, year = split_key(context)

@@ -40,6 +40,9 @@ def district_year_key(division_code: str, year: int | str) -> dg.MultiPartitionK
 def split_key(context) -> tuple[str, int]:
     """(division code, year) of the district × year partition being run."""
     key = context.partition_key
-    keys = key.keys_by_dimension if isinstance(key, dg.MultiPartitionKey) else dict(
-        zip((DISTRICT, YEAR), key.split("|"), strict=True))
+    keys = (
+        key.keys_by_dimension
+        if isinstance(key, dg.MultiPartitionKey)
+        else dict(zip((DISTRICT, YEAR), key.split("|"), strict=True))
+    )
     return keys[DISTRICT], int(keys[YEAR])

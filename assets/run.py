@@ -48,12 +48,17 @@ def sample_registry(registry: Path, port: int, out: Path) -> Path:
     if not entries:
         raise SystemExit(f"{registry} has no sample portal (entries with sample: true)")
     for entry in entries:
-        urls = entry["start_urls"] if isinstance(entry["start_urls"], list) else [entry["start_urls"]]
-        entry["start_urls"] = [urlunsplit(p._replace(netloc=f"{p.hostname}:{port}"))
-                               for p in map(urlsplit, urls)]
+        urls = (
+            entry["start_urls"] if isinstance(entry["start_urls"], list) else [entry["start_urls"]]
+        )
+        entry["start_urls"] = [
+            urlunsplit(p._replace(netloc=f"{p.hostname}:{port}")) for p in map(urlsplit, urls)
+        ]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(yaml.safe_dump({**doc, "portals": entries}, allow_unicode=True,
-                                  sort_keys=False), encoding="utf-8")
+    out.write_text(
+        yaml.safe_dump({**doc, "portals": entries}, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     return out
 
 
@@ -62,7 +67,11 @@ def registry_port(registry: Path) -> int:
     doc = yaml.safe_load(registry.read_text(encoding="utf-8"))
     for entry in doc.get("portals", []):
         if isinstance(entry, dict) and entry.get("sample"):
-            urls = entry["start_urls"] if isinstance(entry["start_urls"], list) else [entry["start_urls"]]
+            urls = (
+                entry["start_urls"]
+                if isinstance(entry["start_urls"], list)
+                else [entry["start_urls"]]
+            )
             return urlsplit(urls[0]).port or 0
     return 0
 
@@ -82,8 +91,9 @@ def sample_portals(conf) -> Iterator[Path]:
         except OSError:
             server = stack.enter_context(serving(site, port=0))
         print(f"sample portals served on 127.0.0.2-7, port {server.port}", flush=True)
-        yield sample_registry(conf.portals_file, server.port,
-                              conf.archive_dir.parent / "sample_portals.yaml")
+        yield sample_registry(
+            conf.portals_file, server.port, conf.archive_dir.parent / "sample_portals.yaml"
+        )
 
 
 def quiet() -> None:
@@ -111,20 +121,30 @@ class Session:
         self.checks: dict[tuple[str, str, str | None], object] = {}
 
     def execute(self, job, partition_key=None, tags=None) -> bool:
-        result = job.execute_in_process(instance=self.instance, partition_key=partition_key,
-                                        run_config=QUIET, tags=tags, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=self.instance,
+            partition_key=partition_key,
+            run_config=QUIET,
+            tags=tags,
+            raise_on_error=False,
+        )
         for evaluation in result.get_asset_check_evaluations():
-            key = (evaluation.asset_key.to_user_string(), evaluation.check_name,
-                   str(partition_key) if partition_key is not None else None)
+            key = (
+                evaluation.asset_key.to_user_string(),
+                evaluation.check_name,
+                str(partition_key) if partition_key is not None else None,
+            )
             self.checks[key] = evaluation
         if not result.success:
             failed = [e.message for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-            self.failures.append(f"{job.name} {partition_key or ''}: "
-                                 f"{failed[0] if failed else 'run failed'}")
+            self.failures.append(
+                f"{job.name} {partition_key or ''}: {failed[0] if failed else 'run failed'}"
+            )
         return result.success
 
-    def stage(self, name: str, job, partition_keys: list | None,
-              tags: dict[str, dict] | None = None) -> None:
+    def stage(
+        self, name: str, job, partition_keys: list | None, tags: dict[str, dict] | None = None
+    ) -> None:
         """Execute ``job`` once per partition (or once when unpartitioned)."""
         started = time.monotonic()
         keys = partition_keys if partition_keys is not None else [None]
@@ -132,16 +152,24 @@ class Session:
         for number, key in enumerate(keys, 1):
             success = self.execute(job, key, (tags or {}).get(str(key)))
             ok += success
-            print(f"  [{number}/{len(keys)}] {key if key is not None else name}: "
-                  f"{'ok' if success else 'FAILED'}", flush=True)
-        print(f"stage {name}: {ok}/{len(keys)} runs succeeded in "
-              f"{time.monotonic() - started:.1f} s", flush=True)
+            print(
+                f"  [{number}/{len(keys)}] {key if key is not None else name}: "
+                f"{'ok' if success else 'FAILED'}",
+                flush=True,
+            )
+        print(
+            f"stage {name}: {ok}/{len(keys)} runs succeeded in {time.monotonic() - started:.1f} s",
+            flush=True,
+        )
 
     def failed_checks(self, severity_name: str, names: set[str] | None = None) -> list[str]:
-        return sorted(f"{asset}:{check}" + (f" [{key}]" if key else "")
-                      for (asset, check, key), e in self.checks.items()
-                      if not e.passed and e.severity.name == severity_name and
-                      (names is None or check in names))
+        return sorted(
+            f"{asset}:{check}" + (f" [{key}]" if key else "")
+            for (asset, check, key), e in self.checks.items()
+            if not e.passed
+            and e.severity.name == severity_name
+            and (names is None or check in names)
+        )
 
 
 def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
@@ -157,14 +185,18 @@ def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
             faults += bool(result.fault)
     found = sum(statuses.values())
     usable = statuses["ok"] + statuses["flagged"] + statuses["partial"]
-    lines = ["", "=" * 72, "Gongkai: sample run summary", "=" * 72,
-             f"reports found        {found} (district-years: {len(partitions)})",
-             f"  extracted          {usable} (ok {statuses['ok']}, flagged {statuses['flagged']}, "
-             f"partial {statuses['partial']})",
-             f"  flagged            {statuses['flagged']} (the source's arithmetic: see "
-             "marts.quality)",
-             f"  unsupported        {statuses['unsupported']}",
-             f"  failed             {statuses['failed']} (pipeline faults: {faults})"]
+    lines = [
+        "",
+        "=" * 72,
+        "Gongkai: sample run summary",
+        "=" * 72,
+        f"reports found        {found} (district-years: {len(partitions)})",
+        f"  extracted          {usable} (ok {statuses['ok']}, flagged {statuses['flagged']}, "
+        f"partial {statuses['partial']})",
+        f"  flagged            {statuses['flagged']} (the source's arithmetic: see marts.quality)",
+        f"  unsupported        {statuses['unsupported']}",
+        f"  failed             {statuses['failed']} (pipeline faults: {faults})",
+    ]
     copy = Path(conf.analyst_copy_path)
     if copy.is_file():
         con = duckdb.connect(str(copy), read_only=True)
@@ -172,7 +204,8 @@ def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
             tables = con.execute(
                 "SELECT schema_name, table_name FROM duckdb_tables() "
                 "WHERE schema_name IN ('core', 'marts') AND (table_name LIKE 'fact_%' OR "
-                "schema_name = 'marts') ORDER BY schema_name, table_name").fetchall()
+                "schema_name = 'marts') ORDER BY schema_name, table_name"
+            ).fetchall()
             lines.append("rows per table")
             for schema, table in tables:
                 rows = con.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
@@ -182,18 +215,24 @@ def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
             rows = result.fetchall()
         finally:
             con.close()
-        lines += [f"analyst copy         {copy} (read-only; open with duckdb -readonly)",
-                  f"working warehouse    {conf.warehouse_path}",
-                  "example query:", *("  " + line for line in EXAMPLE_QUERY.splitlines()),
-                  "result:", "  " + " | ".join(header)]
+        lines += [
+            f"analyst copy         {copy} (read-only; open with duckdb -readonly)",
+            f"working warehouse    {conf.warehouse_path}",
+            "example query:",
+            *("  " + line for line in EXAMPLE_QUERY.splitlines()),
+            "result:",
+            "  " + " | ".join(header),
+        ]
         lines += ["  " + " | ".join(str(v) for v in row) for row in rows]
     else:
         lines.append(f"analyst copy         not published ({copy} missing)")
     lines.append(f"Dagster history      DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} (make ui)")
     checks = session.checks.values()
     warned, errors = session.failed_checks("WARN"), session.failed_checks("ERROR")
-    lines.append(f"checks               {sum(e.passed for e in checks)} passed, "
-                 f"{len(warned)} warnings, {len(errors)} errors")
+    lines.append(
+        f"checks               {sum(e.passed for e in checks)} passed, "
+        f"{len(warned)} warnings, {len(errors)} errors"
+    )
     lines += [f"  warn   {c}" for c in warned] + [f"  ERROR  {c}" for c in errors]
     if session.failures:
         lines.append(f"failed runs          {len(session.failures)}")
@@ -214,8 +253,14 @@ def sensor_tags(instance) -> dict[str, dict]:
 
     result = catalog_sensor(dg.build_sensor_context(instance=instance))
     requests = result.run_requests if isinstance(result, dg.SensorResult) else []
-    return {str(r.partition_key): {**r.tags, RUN_KEY_TAG: r.run_key,
-                                   SENSOR_NAME_TAG: catalog_sensor.name} for r in requests}
+    return {
+        str(r.partition_key): {
+            **r.tags,
+            RUN_KEY_TAG: r.run_key,
+            SENSOR_NAME_TAG: catalog_sensor.name,
+        }
+        for r in requests
+    }
 
 
 def run_all(instance, *, stages: tuple[str, ...] = ("crawl", "extract", "marts")) -> Session:
@@ -226,16 +271,20 @@ def run_all(instance, *, stages: tuple[str, ...] = ("crawl", "extract", "marts")
 
     session = Session(instance)
     if "crawl" in stages:
-        session.stage("crawl", defs.resolve_job_def(crawl_job.name),
-                      districts.get_partition_keys())
+        session.stage("crawl", defs.resolve_job_def(crawl_job.name), districts.get_partition_keys())
     if "extract" in stages:
-        session.stage("extract and load", defs.resolve_job_def(extract_load_job.name),
-                      district_years.get_partition_keys(), sensor_tags(instance))
+        session.stage(
+            "extract and load",
+            defs.resolve_job_def(extract_load_job.name),
+            district_years.get_partition_keys(),
+            sensor_tags(instance),
+        )
     if "marts" in stages:
         lost = session.failed_checks("ERROR", {"load_complete"})
         if lost:
-            session.failures.append("marts not built: a warehouse load lost rows: " +
-                                    ", ".join(lost))
+            session.failures.append(
+                "marts not built: a warehouse load lost rows: " + ", ".join(lost)
+            )
         else:
             session.stage("marts and publish", defs.resolve_job_def(marts_job.name), None)
     return session
@@ -256,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
 
         with dg.DagsterInstance.get() as instance:
             session = run_all(instance)
-    partitions = [(k.keys_by_dimension["district"], int(k.keys_by_dimension["year"]))
-                  for k in district_years.get_partition_keys()]
+    partitions = [
+        (k.keys_by_dimension["district"], int(k.keys_by_dimension["year"]))
+        for k in district_years.get_partition_keys()
+    ]
     print(summary(settings(), partitions, session))
     # Source errors (warnings) are the data's; failed runs and ERROR checks are ours.
     return 1 if session.failures or session.failed_checks("ERROR") else 0

@@ -5,7 +5,6 @@ analyst copy are unpartitioned: they refresh once after facts change (automation
 below), never once per partition of a backfill.
 """
 
-
 import dagster as dg
 
 from assets.crawl import portal_documents
@@ -42,14 +41,18 @@ BATCHED = (
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
     description="Load the chosen report(s) of one district × year into core.* (one transaction "
-                "per report; a changed document adds a version, the current one is recomputed).",
+    "per report; a changed document adds a version, the current one is recomputed).",
 )
-def warehouse_reports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def warehouse_reports(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> dg.MaterializeResult:
     code, year = split_key(context)
     results = read_results(code, year)
     if results is None:
-        raise dg.Failure(f"{code} {year} was never extracted: materialize report_facts first",
-                         allow_retries=False)
+        raise dg.Failure(
+            f"{code} {year} was never extracted: materialize report_facts first",
+            allow_retries=False,
+        )
     loaded = []
     with warehouse.connect() as con:
         for result in results:
@@ -57,13 +60,16 @@ def warehouse_reports(context: dg.AssetExecutionContext, warehouse: Warehouse) -
             loaded.append({"url": result.url, "agency_kind": result.agency_kind, **outcome})
         rows = con.execute(
             "SELECT count(*) FROM core.report_cells WHERE division_code = ? AND year = ?",
-            [code, year]).fetchone()[0]
-    return dg.MaterializeResult(metadata={
-        "reports loaded": len(loaded),
-        "cells loaded": sum(r["cells"] for r in loaded),
-        "fact rows for this district-year": rows,
-        "loads": dg.MetadataValue.json(loaded),
-    })
+            [code, year],
+        ).fetchone()[0]
+    return dg.MaterializeResult(
+        metadata={
+            "reports loaded": len(loaded),
+            "cells loaded": sum(r["cells"] for r in loaded),
+            "fact rows for this district-year": rows,
+            "loads": dg.MetadataValue.json(loaded),
+        }
+    )
 
 
 @dg.asset(
@@ -73,14 +79,18 @@ def warehouse_reports(context: dg.AssetExecutionContext, warehouse: Warehouse) -
     pool=DUCKDB_POOL,
     automation_condition=BATCHED,
     description="raw.* from the crawl catalog files not loaded before, and core.dim_district "
-                "from data/divisions.csv plus the portal registry.",
+    "from data/divisions.csv plus the portal registry.",
 )
 def warehouse_catalog(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         districts = load_districts(con, registry())
         new = load_catalog(con, settings().catalog_dir)
-    return dg.MaterializeResult(metadata={"districts": districts, **{
-        f"new {k.replace('_', ' ')}": v for k, v in new.items()}})
+    return dg.MaterializeResult(
+        metadata={
+            "districts": districts,
+            **{f"new {k.replace('_', ' ')}": v for k, v in new.items()},
+        }
+    )
 
 
 def _mart_specs() -> list[dg.AssetSpec]:
@@ -88,19 +98,26 @@ def _mart_specs() -> list[dg.AssetSpec]:
     dependencies = mart_dependencies()
     for path in mart_files():
         needs = dependencies[path.stem]
-        header = "\n".join(line[2:].strip() for line in
-                           path.read_text(encoding="utf-8").splitlines()[:8]
-                           if line.startswith("--") and "depends:" not in line)
-        specs.append(dg.AssetSpec(
-            dg.AssetKey(["marts", path.stem]),
-            deps=[warehouse_reports, warehouse_catalog,
-                  *(dg.AssetKey(["marts", n]) for n in needs)],
-            group_name="marts",
-            kinds={"duckdb"},
-            description=header or f"marts.{path.stem} (sql/marts/{path.name})",
-            automation_condition=BATCHED,
-            metadata={"sql": f"sql/marts/{path.name}"},
-        ))
+        header = "\n".join(
+            line[2:].strip()
+            for line in path.read_text(encoding="utf-8").splitlines()[:8]
+            if line.startswith("--") and "depends:" not in line
+        )
+        specs.append(
+            dg.AssetSpec(
+                dg.AssetKey(["marts", path.stem]),
+                deps=[
+                    warehouse_reports,
+                    warehouse_catalog,
+                    *(dg.AssetKey(["marts", n]) for n in needs),
+                ],
+                group_name="marts",
+                kinds={"duckdb"},
+                description=header or f"marts.{path.stem} (sql/marts/{path.name})",
+                automation_condition=BATCHED,
+                metadata={"sql": f"sql/marts/{path.name}"},
+            )
+        )
     return specs
 
 
@@ -113,7 +130,8 @@ def table_schema(con, table: str) -> dg.TableSchema:
     rows = con.execute(
         "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? "
         "AND table_name = ? AND database_name = current_database() ORDER BY column_index",
-        [schema, name]).fetchall()
+        [schema, name],
+    ).fetchall()
     return dg.TableSchema(columns=[dg.TableColumn(c, t, description=d) for c, t, d in rows])
 
 
@@ -125,11 +143,14 @@ def marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
         counts = build_marts(con, conf.first_year, conf.last_year)
         for key in MART_KEYS:
             name = key.path[-1]
-            yield dg.MaterializeResult(asset_key=key, metadata={
-                "dagster/row_count": counts[name],
-                "dagster/column_schema": table_schema(con, f"marts.{name}"),
-                "dagster/table_name": f"marts.{name}",
-            })
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={
+                    "dagster/row_count": counts[name],
+                    "dagster/column_schema": table_schema(con, f"marts.{name}"),
+                    "dagster/table_name": f"marts.{name}",
+                },
+            )
 
 
 @dg.asset(
@@ -139,14 +160,16 @@ def marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
     pool=DUCKDB_POOL,
     automation_condition=BATCHED,
     description="The read-only analyst copy (GONGKAI_ANALYST_COPY): the working warehouse "
-                "copied into a temp file and renamed over the old copy, once per batch.",
+    "copied into a temp file and renamed over the old copy, once per batch.",
 )
 def analyst_copy(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         info = publish(con, warehouse.analyst_copy_path)
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(info["path"]),
-        "bytes": info["bytes"],
-        "storage version": info["storage_version"],
-        "open with": f"duckdb -readonly {info['path']}",
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(info["path"]),
+            "bytes": info["bytes"],
+            "storage version": info["storage_version"],
+            "open with": f"duckdb -readonly {info['path']}",
+        }
+    )

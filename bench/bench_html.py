@@ -60,7 +60,10 @@ def main() -> None:
         print(f"{name:<32}{kb:>6}{ours:>12.1f}{floor:>10.1f}{ratio:>8.2f}  {status}")
     med = statistics.median(r[2] for r in rows)
     worst = max(r[4] for r in rows)
-    print(f"median extract: {med:.1f} ms/page (target ≤ 60); worst ratio to bs4 parse: {worst:.2f} (target ≤ 2.0)")
+    print(
+        f"median extract: {med:.1f} ms/page (target ≤ 60);"
+        f" worst ratio to bs4 parse: {worst:.2f} (target ≤ 2.0)"
+    )
 
 
 if __name__ == "__main__":

@@ -39,13 +39,24 @@ def build_catalog(archive: Path) -> list[tuple[str, int]]:
         (archive / sha[:2]).mkdir(parents=True, exist_ok=True)
         (archive / sha[:2] / f"{sha}.html").write_bytes(body)
         code, year = code_of[report["portal"]], report["year"]
-        record = {"kind": "document", "portal": report["portal"], "division_code": code,
-                  "url": f"http://bench.test/{code}/{year}.html", "title": f"{year}年年度报告",
-                  "year": year, "agency": report["facts"]["report"]["agency"],
-                  "agency_kind": "district", "role": "article", "parent_url": None,
-                  "sniffed_type": "html", "sha256": sha, "archive_path": f"{sha[:2]}/{sha}.html",
-                  "is_sample": True, "first_seen": "2025-01-20T00:00:00.000000Z",
-                  "last_seen": "2025-01-20T00:00:00.000000Z"}
+        record = {
+            "kind": "document",
+            "portal": report["portal"],
+            "division_code": code,
+            "url": f"http://bench.test/{code}/{year}.html",
+            "title": f"{year}年年度报告",
+            "year": year,
+            "agency": report["facts"]["report"]["agency"],
+            "agency_kind": "district",
+            "role": "article",
+            "parent_url": None,
+            "sniffed_type": "html",
+            "sha256": sha,
+            "archive_path": f"{sha[:2]}/{sha}.html",
+            "is_sample": True,
+            "first_seen": "2025-01-20T00:00:00.000000Z",
+            "last_seen": "2025-01-20T00:00:00.000000Z",
+        }
         folder = archive / "catalog" / report["portal"]
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / "20250120T000000000000Z-bench.jsonl").open("a", encoding="utf-8") as fh:
@@ -60,8 +71,12 @@ def main() -> int:
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for name, path in (("ARCHIVE_DIR", "archive"), ("WAREHOUSE", "plain.duckdb"),
-                           ("ANALYST_COPY", "copy.duckdb"), ("EXTRACTED_DIR", "extracted")):
+        for name, path in (
+            ("ARCHIVE_DIR", "archive"),
+            ("WAREHOUSE", "plain.duckdb"),
+            ("ANALYST_COPY", "copy.duckdb"),
+            ("EXTRACTED_DIR", "extracted"),
+        ):
             os.environ[f"GONGKAI_{name}"] = str(root / path)
         partitions = build_catalog(root / "archive")
 
@@ -87,8 +102,9 @@ def main() -> int:
             job = defs.resolve_job_def("extract_and_load")
             started = time.perf_counter()
             for code, year in partitions:
-                job.execute_in_process(instance=instance,
-                                       partition_key=district_year_key(code, year), **quiet)
+                job.execute_in_process(
+                    instance=instance, partition_key=district_year_key(code, year), **quiet
+                )
             dagster = time.perf_counter() - started
             started = time.perf_counter()
             defs.resolve_job_def("marts_and_publish").execute_in_process(instance=instance, **quiet)

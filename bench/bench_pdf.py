@@ -63,8 +63,10 @@ def generated(pages: int) -> bytes:
     every real PDF, and table 四 on the next); every other page is dense narrative text."""
     facts = report(split_other=True)
     facts["sample"] = True
-    options = {"split_applications_at": "unavailable_needs_creation",
-               "new_page_before": frozenset({"appeals"})}
+    options = {
+        "split_applications_at": "unavailable_needs_creation",
+        "new_page_before": frozenset({"appeals"}),
+    }
     best = render_pdf(facts, **options)
     for extra in range(max(0, pages - page_count(best)), -1, -1):
         data = render_pdf(facts, narrative_pages=extra, **options)
@@ -116,14 +118,20 @@ def main() -> None:
         rows.append((name, pages, len(table_pages), t_naive, t_floor, t_ours, t_worker))
     worker.stop()
 
-    print(f"{'document':<24}{'pages':>6}{'tbl pg':>7}{'naive':>9}{'floor':>9}{'ours':>9}"
-          f"{'worker':>9}{'worker/floor':>13}{'vs naive':>10}{'pages/s':>9}")
+    print(
+        f"{'document':<24}{'pages':>6}{'tbl pg':>7}{'naive':>9}{'floor':>9}{'ours':>9}"
+        f"{'worker':>9}{'worker/floor':>13}{'vs naive':>10}{'pages/s':>9}"
+    )
     for name, pages, tp, t_naive, t_floor, t_ours, t_worker in rows:
-        print(f"{name:<24}{pages:>6}{tp:>7}{t_naive:>9.0f}{t_floor:>9.0f}{t_ours:>9.0f}"
-              f"{t_worker:>9.0f}{t_worker / t_floor:>12.2f}×{t_naive / t_worker:>9.1f}×"
-              f"{pages / t_worker * 1000:>9.0f}")
-    print("(ms, best of 3-7 runs; ours = read_pdf in this process, worker = the same in the warm "
-          "isolated worker, IPC included)")
+        print(
+            f"{name:<24}{pages:>6}{tp:>7}{t_naive:>9.0f}{t_floor:>9.0f}{t_ours:>9.0f}"
+            f"{t_worker:>9.0f}{t_worker / t_floor:>12.2f}×{t_naive / t_worker:>9.1f}×"
+            f"{pages / t_worker * 1000:>9.0f}"
+        )
+    print(
+        "(ms, best of 3-7 runs; ours = read_pdf in this process, worker = the same in the warm "
+        "isolated worker, IPC included)"
+    )
 
     big = generated(SIZES[-1])
     fresh = Worker()
@@ -132,8 +140,10 @@ def main() -> None:
         hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
     fresh.stop()
     print(f"\nworker start-up (spawn, imports, first job): {startup_ms:.0f} ms")
-    print(f"peak RSS of the worker parsing the {SIZES[-1]}-page report: {hwm / 1024:.0f} MB "
-          "(target ≤ 300 MB)")
+    print(
+        f"peak RSS of the worker parsing the {SIZES[-1]}-page report: {hwm / 1024:.0f} MB "
+        "(target ≤ 300 MB)"
+    )
 
 
 if __name__ == "__main__":

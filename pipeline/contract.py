@@ -49,15 +49,21 @@ AD_MEASURES = {
 MONEY_MEASURES = frozenset({"amount_wan_yuan"})
 # clause -> (items, measures in 2019 format, measures in 2021 format)
 AD_CLAUSES = {
-    "一": (("regulations", "normative_documents"),
-           ("new_made", "new_published", "total_published"),
-           ("issued", "repealed", "in_force")),
-    "五": (("permits", "other_services"),
-           ("items_prev_year", "items_change", "decisions"),
-           ("decisions",)),
-    "六": (("penalties", "coercion"),
-           ("items_prev_year", "items_change", "decisions"),
-           ("decisions",)),
+    "一": (
+        ("regulations", "normative_documents"),
+        ("new_made", "new_published", "total_published"),
+        ("issued", "repealed", "in_force"),
+    ),
+    "五": (
+        ("permits", "other_services"),
+        ("items_prev_year", "items_change", "decisions"),
+        ("decisions",),
+    ),
+    "六": (
+        ("penalties", "coercion"),
+        ("items_prev_year", "items_change", "decisions"),
+        ("decisions",),
+    ),
     "八": (("fees",), ("items_prev_year", "items_change"), ("amount_wan_yuan",)),
     "九": (("procurement",), ("projects", "amount_wan_yuan"), ()),
 }

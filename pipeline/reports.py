@@ -29,6 +29,8 @@ from pipeline.extract import extract_path
 
 STATUS_RANK = {status: rank for rank, status in enumerate(contract.STATUSES)}  # ok = 0 best
 MANIFEST = "reports.json"
+
+
 @dataclass
 class Candidate:
     """One extracted document of a report: the article page or one of its attachments."""
@@ -72,10 +74,18 @@ class ReportResult:
 
     def source_fields(self) -> dict:
         """Keyword arguments of ``pipeline.warehouse.reports.ReportSource``."""
-        return {"division_code": self.division_code, "agency_kind": self.agency_kind,
-                "url": self.url, "is_sample": self.is_sample, "published_at": self.published_at,
-                "first_seen": self.first_seen, "extracted_at": self.extracted_at,
-                "year": self.year, "agency": self.agency, "sha256": self.sha256}
+        return {
+            "division_code": self.division_code,
+            "agency_kind": self.agency_kind,
+            "url": self.url,
+            "is_sample": self.is_sample,
+            "published_at": self.published_at,
+            "first_seen": self.first_seen,
+            "extracted_at": self.extracted_at,
+            "year": self.year,
+            "agency": self.agency,
+            "sha256": self.sha256,
+        }
 
 
 def _cells(document: dict) -> int:
@@ -138,8 +148,12 @@ def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult
     extracted = [(record, *_extract(record, conf, out)) for record in group]
     best_record, best, fault = min(
         extracted,
-        key=lambda t: (STATUS_RANK.get(t[1]["status"], len(STATUS_RANK)), -_cells(t[1]),
-                       t[0] is not article))
+        key=lambda t: (
+            STATUS_RANK.get(t[1]["status"], len(STATUS_RANK)),
+            -_cells(t[1]),
+            t[0] is not article,
+        ),
+    )
     if best["status"] != "failed":
         fault = None
     elif fault is None:
@@ -166,9 +180,17 @@ def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult
         extracted_at=datetime.now(UTC).isoformat(),
         json_path=str(out / f"{best['source']['sha256']}.json"),
         fault=fault,
-        candidates=[Candidate(r["url"], r.get("role", "article"), d["source"]["sha256"],
-                              d["status"], _cells(d), [str(e) for e in d.get("errors") or []])
-                    for r, d, _ in extracted],
+        candidates=[
+            Candidate(
+                r["url"],
+                r.get("role", "article"),
+                d["source"]["sha256"],
+                d["status"],
+                _cells(d),
+                [str(e) for e in d.get("errors") or []],
+            )
+            for r, d, _ in extracted
+        ],
     )
 
 
@@ -176,8 +198,13 @@ def district_year_dir(division_code: str, year: int, conf: Settings | None = Non
     return (conf or settings()).extracted_dir / division_code / str(year)
 
 
-def extract_district_year(division_code: str, year: int, *, conf: Settings | None = None,
-                          documents: list[dict] | None = None) -> list[ReportResult]:
+def extract_district_year(
+    division_code: str,
+    year: int,
+    *,
+    conf: Settings | None = None,
+    documents: list[dict] | None = None,
+) -> list[ReportResult]:
     """Extract the reports of one district × covered year and record the choice in reports.json.
 
     ``documents`` defaults to the catalog's current documents; an empty result (no report
@@ -187,20 +214,25 @@ def extract_district_year(division_code: str, year: int, *, conf: Settings | Non
     if documents is None:
         documents = current_documents(conf.catalog_dir)
     out = district_year_dir(division_code, year, conf)
-    results = [extract_report(group, conf, out) for group in
-               report_groups(documents, division_code, year)]
+    results = [
+        extract_report(group, conf, out) for group in report_groups(documents, division_code, year)
+    ]
     _atomic_json(out / MANIFEST, [asdict(r) for r in results])
     return results
 
 
-def read_results(division_code: str, year: int, conf: Settings | None = None) -> list[ReportResult] | None:
+def read_results(
+    division_code: str, year: int, conf: Settings | None = None
+) -> list[ReportResult] | None:
     """The choice last recorded for one district × year, or None when it was never extracted."""
     path = district_year_dir(division_code, year, conf) / MANIFEST
     if not path.is_file():
         return None
     rows = json.loads(path.read_text(encoding="utf-8"))
-    return [ReportResult(**{**row, "candidates": [Candidate(**c) for c in row["candidates"]]})
-            for row in rows]
+    return [
+        ReportResult(**{**row, "candidates": [Candidate(**c) for c in row["candidates"]]})
+        for row in rows
+    ]
 
 
 def document_fingerprint(documents: list[dict], division_code: str, year: int) -> str:
@@ -209,8 +241,9 @@ def document_fingerprint(documents: list[dict], division_code: str, year: int) -
     Changes whenever a document of that district-year is added, replaced or edited: the
     sensor's run key, so a changed document reruns and an unchanged one does not.
     """
-    shas = sorted({d.get("sha256") or "" for g in report_groups(documents, division_code, year)
-                   for d in g})
+    shas = sorted(
+        {d.get("sha256") or "" for g in report_groups(documents, division_code, year) for d in g}
+    )
     return hashlib.sha256("\n".join(shas).encode()).hexdigest()[:16] if shas else ""
 
 
@@ -222,8 +255,10 @@ def preview_markdown(document: dict, limit: int = 12) -> str:
             keys = contract.ENTRY_KEYS[table]
             lines = [f"| {keys[0]} | {keys[1]} | value | raw |", "|---|---|---|---|"]
             for entry in entries[:limit]:
-                lines.append(f"| {entry.get(keys[0])} | {entry.get(keys[1])} | "
-                             f"{entry.get('value')} | {entry.get('raw')} |")
+                lines.append(
+                    f"| {entry.get(keys[0])} | {entry.get(keys[1])} | "
+                    f"{entry.get('value')} | {entry.get('raw')} |"
+                )
             more = len(entries) - limit
             if more > 0:
                 lines.append(f"\n… {more} more {table} cells")

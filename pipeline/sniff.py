@@ -12,7 +12,17 @@ EXTENSIONS = {
     "unknown": ".bin",
 }
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<table", b"<p>", b"<title")
+HTML_MARKS = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<meta",
+    b"<div",
+    b"<table",
+    b"<p>",
+    b"<title",
+)
 
 
 def sniff(data: bytes) -> str:

@@ -53,7 +53,9 @@ def decoder(content_encoding: str | None):
     raise FetchError("invalid", f"unsupported content-encoding {coding!r}", retryable=False)
 
 
-def read_capped(raw_chunks: Iterator[bytes], content_encoding: str | None, *, cap: int, deadline: float) -> bytes:
+def read_capped(
+    raw_chunks: Iterator[bytes], content_encoding: str | None, *, cap: int, deadline: float
+) -> bytes:
     """The decoded body, or ``FetchError`` (too_large / timeout / invalid encoding)."""
     dec = decoder(content_encoding)
     parts: list[bytes] = []
@@ -71,8 +73,12 @@ def read_capped(raw_chunks: Iterator[bytes], content_encoding: str | None, *, ca
         for chunk in raw_chunks:
             take(dec.feed(chunk))
             if time.monotonic() > deadline:
-                raise FetchError("timeout", "response took longer than the total-time limit", retryable=True)
+                raise FetchError(
+                    "timeout", "response took longer than the total-time limit", retryable=True
+                )
         take(dec.flush())
     except zlib.error as exc:
-        raise FetchError("invalid", f"corrupt {content_encoding} body: {exc}", retryable=False) from exc
+        raise FetchError(
+            "invalid", f"corrupt {content_encoding} body: {exc}", retryable=False
+        ) from exc
     return b"".join(parts)

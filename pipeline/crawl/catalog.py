@@ -78,7 +78,7 @@ def read_state(catalog_dir: Path, portal_id: str) -> dict:
 
 
 def current_documents(catalog_dir: Path, portal_id: str | None = None) -> list[dict]:
-    """The archived set now: the latest ``document`` record per (portal, url), ``last_seen`` updated.
+    """The archived set now: the latest ``document`` per (portal, url), ``last_seen`` updated.
 
     This is what the extraction step and the Dagster sensor read; a URL whose latest fetch
     failed keeps its last good version here.
@@ -100,7 +100,9 @@ def current_documents(catalog_dir: Path, portal_id: str | None = None) -> list[d
 class PortalCatalog:
     """The catalog of one portal during one run: index of what is known, journal of what is new."""
 
-    def __init__(self, catalog_dir: Path, archive: Archive, portal_id: str, run_id: str | None = None):
+    def __init__(
+        self, catalog_dir: Path, archive: Archive, portal_id: str, run_id: str | None = None
+    ):
         self.dir = Path(catalog_dir) / portal_id
         self.archive = archive
         self.portal_id = portal_id
@@ -111,12 +113,16 @@ class PortalCatalog:
         self.recovered = self._recover()
         self.latest: dict[str, dict] = {}  # url -> latest resource record
         self.first_seen: dict[str, str] = {}
-        self.last_error: dict[str, dict] = {}  # url -> latest fetch_error, if after the latest resource
+        self.last_error: dict[
+            str, dict
+        ] = {}  # url -> latest fetch_error, if after the latest resource
         for record in read_records(catalog_dir, portal_id):
             url = record.get("url")
             if record.get("kind") in RESOURCE_KINDS:
                 self.latest[url] = record
-                self.first_seen.setdefault(url, record.get("first_seen") or record.get("fetched_at"))
+                self.first_seen.setdefault(
+                    url, record.get("first_seen") or record.get("fetched_at")
+                )
                 self.last_error.pop(url, None)
             elif record.get("kind") == "fetch_error":
                 self.last_error[url] = record
@@ -136,7 +142,10 @@ class PortalCatalog:
                 path = record.get("archive_path")
                 if path and not self.archive.holds(path, record["sha256"]):
                     staged = self.archive.staging_path(record["sha256"], self.portal_id, run_id)
-                    if staged.is_file() and hashlib.sha256(staged.read_bytes()).hexdigest() == record["sha256"]:
+                    if (
+                        staged.is_file()
+                        and hashlib.sha256(staged.read_bytes()).hexdigest() == record["sha256"]
+                    ):
                         self.archive.commit(staged, path)
                     else:
                         continue
@@ -166,7 +175,9 @@ class PortalCatalog:
         elif record.get("kind") == "fetch_error":
             self.last_error[record["url"]] = record
 
-    def seen(self, url: str, when: str, etag: str | None = None, last_modified: str | None = None) -> None:
+    def seen(
+        self, url: str, when: str, etag: str | None = None, last_modified: str | None = None
+    ) -> None:
         entry = self.state["urls"].setdefault(url, {})
         entry["last_seen"] = when
         if etag or last_modified:
@@ -198,9 +209,13 @@ class PortalCatalog:
                 os.replace(self._journal_path, path)
                 fsync_dir(self.dir)
             if hosts is not None:
-                self.state["hosts"] = {k: {"blocked_until": t, "reason": r} for k, (t, r) in hosts.items()}
-            write_atomic(self.dir / "state.json",
-                         json.dumps(self.state, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+                self.state["hosts"] = {
+                    k: {"blocked_until": t, "reason": r} for k, (t, r) in hosts.items()
+                }
+            write_atomic(
+                self.dir / "state.json",
+                json.dumps(self.state, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+            )
         finally:
             self.close()
         return path

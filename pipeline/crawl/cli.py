@@ -8,12 +8,21 @@ import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("crawl", help="crawl district portals into the archive and catalog")
-    parser.add_argument("--portal", action="append", metavar="ID", help="only this portal (repeatable)")
+    parser = subparsers.add_parser(
+        "crawl", help="crawl district portals into the archive and catalog"
+    )
+    parser.add_argument(
+        "--portal", action="append", metavar="ID", help="only this portal (repeatable)"
+    )
     parser.add_argument("--year", type=int, help="only reports covering this year")
-    parser.add_argument("--registry", metavar="PATH", help="portal registry (default GONGKAI_PORTALS)")
-    parser.add_argument("--serve-sample", action="store_true",
-                        help="serve the bundled sample portals on loopback during the crawl (make run)")
+    parser.add_argument(
+        "--registry", metavar="PATH", help="portal registry (default GONGKAI_PORTALS)"
+    )
+    parser.add_argument(
+        "--serve-sample",
+        action="store_true",
+        help="serve the bundled sample portals on loopback during the crawl (make run)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
 
@@ -39,5 +48,8 @@ def run(args: argparse.Namespace) -> int:
         summary = crawl(portals, conf, year=args.year, progress=not args.no_progress)
     print(summary.format())
     for error in summary.errors:
-        print(f"  {error['portal']}: {error['class']} {error['url']} ({error['message']})", file=sys.stderr)
+        print(
+            f"  {error['portal']}: {error['class']} {error['url']} ({error['message']})",
+            file=sys.stderr,
+        )
     return 0

@@ -136,7 +136,12 @@ def agency_of(title: str, portal: Portal) -> tuple[str, str]:
     name = before.strip(_PUNCT) or after.lstrip("度").strip(_PUNCT)
     name = re.sub(r"^关于", "", name)
     short = name
-    for prefix in (portal.province, portal.city, portal.province.rstrip("省"), portal.city.rstrip("市")):
+    for prefix in (
+        portal.province,
+        portal.city,
+        portal.province.rstrip("省"),
+        portal.city.rstrip("市"),
+    ):
         if prefix and short.startswith(prefix):
             short = short[len(prefix) :]
     district = portal.district_name
@@ -152,5 +157,10 @@ def entry_for(url: str, title: str, portal: Portal) -> Entry | None:
     if not title or not portal.link_rule.matches(title):
         return None
     agency, kind = agency_of(title, portal)
-    return Entry(title=title, url=canonical(url), year=portal.link_rule.covered_year(title),
-                 agency=agency, agency_kind=kind)
+    return Entry(
+        title=title,
+        url=canonical(url),
+        year=portal.link_rule.covered_year(title),
+        agency=agency,
+        agency_kind=kind,
+    )

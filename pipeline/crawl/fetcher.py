@@ -103,7 +103,8 @@ class Fetcher:
         headers: dict | None = None,
         permitted: Callable[[str], None] | None = None,
     ) -> Response:
-        """GET/POST ``url`` following redirects; ``permitted(url)`` raises if a hop is off-limits."""
+        """GET/POST ``url`` following redirects;"
+        " ``permitted(url)`` raises if a hop is off-limits."""
         seen: list[str] = []
         current = url
         attempts = 0
@@ -112,16 +113,28 @@ class Fetcher:
             if permitted:
                 permitted(current)
             seen.append(current)
-            status, resp_headers, body, used = self._attempts(current, portal, method, data, headers)
+            status, resp_headers, body, used = self._attempts(
+                current, portal, method, data, headers
+            )
             attempts += used
             if status in REDIRECTS:
                 location = resp_headers.get("location")
                 if not location:
-                    raise FetchError("redirect", f"{status} without Location", retryable=False,
-                                     http_status=status, attempts=attempts)
+                    raise FetchError(
+                        "redirect",
+                        f"{status} without Location",
+                        retryable=False,
+                        http_status=status,
+                        attempts=attempts,
+                    )
                 if len(seen) > MAX_REDIRECTS:
-                    raise FetchError("redirect", f"more than {MAX_REDIRECTS} redirects", retryable=False,
-                                     http_status=status, attempts=attempts)
+                    raise FetchError(
+                        "redirect",
+                        f"more than {MAX_REDIRECTS} redirects",
+                        retryable=False,
+                        http_status=status,
+                        attempts=attempts,
+                    )
                 current = urljoin(current, location.strip())
                 if status == 303 or (status in (301, 302) and method == "POST"):
                     method, data = "GET", None
@@ -136,10 +149,15 @@ class Fetcher:
         if url in seen:
             raise FetchError("redirect", f"redirect loop back to {url}", retryable=False)
         if not portal.host_allowed(url):
-            raise FetchError(hop, f"{host_key(url)} is not in the portal's allowed_hosts", retryable=False)
+            raise FetchError(
+                hop, f"{host_key(url)} is not in the portal's allowed_hosts", retryable=False
+            )
         try:
-            check_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                          allow_private=portal.allow_private)
+            check_address(
+                parts.hostname,
+                parts.port or (443 if parts.scheme == "https" else 80),
+                allow_private=portal.allow_private,
+            )
         except FetchError as exc:
             if seen and not exc.retryable:
                 exc.cls = "redirect"
@@ -161,7 +179,9 @@ class Fetcher:
                 exc.attempts = attempt
                 if exc.cls == "blocked":
                     if exc.http_status is not None:  # a WAF answered now: cool the host down
-                        self.slots.block(host_key(url), time.time() + pol.blocked_cooldown, exc.message)
+                        self.slots.block(
+                            host_key(url), time.time() + pol.blocked_cooldown, exc.message
+                        )
                     raise
                 wait = exc.retry_after or 0.0
                 if wait > pol.retry_after_max:
@@ -174,15 +194,25 @@ class Fetcher:
 
     def _once(self, url, portal, method, data, headers):
         pol = portal.politeness
-        timeout = httpx.Timeout(connect=pol.connect_timeout, read=pol.read_timeout,
-                                write=pol.read_timeout, pool=pol.total_timeout)
+        timeout = httpx.Timeout(
+            connect=pol.connect_timeout,
+            read=pol.read_timeout,
+            write=pol.read_timeout,
+            pool=pol.total_timeout,
+        )
         deadline = time.monotonic() + pol.total_timeout
         try:
-            with self.client.stream(method, url, data=data, headers=headers, timeout=timeout) as resp:
+            with self.client.stream(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as resp:
                 status = resp.status_code
                 if status in BLOCK_STATUSES:
-                    raise FetchError("blocked", f"anti-bot page (HTTP {status})", retryable=False,
-                                     http_status=status)
+                    raise FetchError(
+                        "blocked",
+                        f"anti-bot page (HTTP {status})",
+                        retryable=False,
+                        http_status=status,
+                    )
                 if status in REDIRECTS or status == 304:
                     return status, resp.headers, None
                 if status in RETRY_STATUSES or status >= 500:
@@ -192,16 +222,34 @@ class Fetcher:
                 if status >= 400:
                     raise FetchError("http", f"HTTP {status}", retryable=False, http_status=status)
                 if status != 200:
-                    raise FetchError("http", f"unexpected HTTP {status}", retryable=False, http_status=status)
+                    raise FetchError(
+                        "http", f"unexpected HTTP {status}", retryable=False, http_status=status
+                    )
                 length = resp.headers.get("content-length", "")
-                if length.isdigit() and int(length) > pol.max_body_bytes and "content-encoding" not in resp.headers:
-                    raise FetchError("too_large", f"Content-Length {length} exceeds {pol.max_body_bytes}",
-                                     retryable=False, http_status=status)
-                body = read_capped(resp.iter_raw(), resp.headers.get("content-encoding"),
-                                   cap=pol.max_body_bytes, deadline=deadline)
+                if (
+                    length.isdigit()
+                    and int(length) > pol.max_body_bytes
+                    and "content-encoding" not in resp.headers
+                ):
+                    raise FetchError(
+                        "too_large",
+                        f"Content-Length {length} exceeds {pol.max_body_bytes}",
+                        retryable=False,
+                        http_status=status,
+                    )
+                body = read_capped(
+                    resp.iter_raw(),
+                    resp.headers.get("content-encoding"),
+                    cap=pol.max_body_bytes,
+                    deadline=deadline,
+                )
                 if blocked_page(body):
-                    raise FetchError("blocked", "anti-bot page (challenge script in body)",
-                                     retryable=False, http_status=status)
+                    raise FetchError(
+                        "blocked",
+                        "anti-bot page (challenge script in body)",
+                        retryable=False,
+                        http_status=status,
+                    )
                 return status, resp.headers, body
         except FetchError:
             raise

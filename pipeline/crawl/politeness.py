@@ -74,7 +74,8 @@ class HostSlots:
             if slot.blocked_until > time.time():
                 raise FetchError(
                     "blocked",
-                    f"host {slot.key} is cooling down after an anti-bot answer ({slot.blocked_reason})",
+                    f"host {slot.key} is cooling down after an"
+                    f" anti-bot answer ({slot.blocked_reason})",
                     retryable=False,
                     attempts=0,
                 )

@@ -114,8 +114,16 @@ def _age_seconds(stamp: str) -> float:
 class PortalCrawl:
     """One run over one portal."""
 
-    def __init__(self, portal: Portal, conf: Settings, fetcher: Fetcher, *, year: int | None,
-                 on_event: Callable[..., None] | None, run_id: str | None):
+    def __init__(
+        self,
+        portal: Portal,
+        conf: Settings,
+        fetcher: Fetcher,
+        *,
+        year: int | None,
+        on_event: Callable[..., None] | None,
+        run_id: str | None,
+    ):
         self.portal = portal
         self.fetcher = fetcher
         self.year = year
@@ -123,8 +131,12 @@ class PortalCrawl:
         self.adapter = get_adapter(portal.adapter)
         self.archive = Archive(conf.archive_dir)
         self.catalog = PortalCatalog(conf.catalog_dir, self.archive, portal.id, run_id)
-        self.result = PortalResult(portal.id, portal.division_code, self.catalog.run_id,
-                                   recovered_records=self.catalog.recovered)
+        self.result = PortalResult(
+            portal.id,
+            portal.division_code,
+            self.catalog.run_id,
+            recovered_records=self.catalog.recovered,
+        )
         self.robots: dict[str, Protego | FetchError | None] = {}
         for host, info in self.catalog.state["hosts"].items():
             if info.get("blocked_until", 0) > time.time():
@@ -141,7 +153,9 @@ class PortalCrawl:
         if isinstance(rules, FetchError):
             raise FetchError("robots", rules.message, retryable=True, attempts=0)
         if rules is not None and not rules.can_fetch(url, ROBOTS_TOKEN):
-            raise FetchError("robots", f"robots.txt disallows {parts.path or '/'}", retryable=False, attempts=0)
+            raise FetchError(
+                "robots", f"robots.txt disallows {parts.path or '/'}", retryable=False, attempts=0
+            )
 
     def _load_robots(self, origin: str) -> Protego | FetchError | None:
         """RFC 9309: 4xx means no rules; 5xx or no answer means everything is disallowed."""
@@ -151,15 +165,20 @@ class PortalCrawl:
         except FetchError as exc:
             if exc.http_status and 400 <= exc.http_status < 500 and exc.cls == "http":
                 return None
-            return FetchError("robots", f"robots.txt unavailable ({exc}); host disallowed for this run",
-                              retryable=True)
+            return FetchError(
+                "robots",
+                f"robots.txt unavailable ({exc}); host disallowed for this run",
+                retryable=True,
+            )
         if got is None:
             return None
         rules = Protego.parse(decode_bytes(got[0], got[1]))
         delay = rules.crawl_delay(ROBOTS_TOKEN)
         if delay and delay > self.portal.politeness.delay:
             pol = self.portal.politeness
-            self.portal = replace(self.portal, politeness=replace(pol, delay=min(float(delay), MAX_CRAWL_DELAY)))
+            self.portal = replace(
+                self.portal, politeness=replace(pol, delay=min(float(delay), MAX_CRAWL_DELAY))
+            )
         return rules
 
     # -- fetching ---------------------------------------------------------------------------
@@ -171,21 +190,33 @@ class PortalCrawl:
 
     def _record_error(self, url: str, exc: FetchError) -> None:
         record = {
-            "kind": "fetch_error", "run_id": self.result.run_id, "portal": self.portal.id,
-            "division_code": self.portal.division_code, "url": url, "class": exc.cls,
-            "http_status": exc.http_status, "message": exc.message, "attempts": exc.attempts,
-            "retryable": exc.retryable, "at": utcnow(),
+            "kind": "fetch_error",
+            "run_id": self.result.run_id,
+            "portal": self.portal.id,
+            "division_code": self.portal.division_code,
+            "url": url,
+            "class": exc.cls,
+            "http_status": exc.http_status,
+            "message": exc.message,
+            "attempts": exc.attempts,
+            "retryable": exc.retryable,
+            "at": utcnow(),
         }
         last = self.catalog.last_error.get(url)
-        repeat = last and not exc.retryable and (last["class"], last["http_status"], last["message"]) == (
-            exc.cls, exc.http_status, exc.message)
+        repeat = (
+            last
+            and not exc.retryable
+            and (last["class"], last["http_status"], last["message"])
+            == (exc.cls, exc.http_status, exc.message)
+        )
         if not repeat:  # the same permanent failure as last night adds no record
             self.catalog.append(record)
         self.result.errors.append(record)
         self.on_event("error", portal=self.portal.id, record=record)
 
     def _fetch(self, req: PageRequest, kind: str, meta: dict, *, raise_errors: bool = False):
-        """Fetch (conditionally), archive if new, record; returns (body, charset, record) or None."""
+        """Fetch (conditionally), archive if new, record;"
+        " returns (body, charset, record) or None."""
         url = req.url
         if self._skip_known_failure(url):
             self.result.skipped_known_failures += 1
@@ -195,8 +226,14 @@ class PortalCrawl:
             known = None  # archive lost the file: fetch it whole
         headers = self.catalog.validators(url) if known and req.method == "GET" else {}
         try:
-            resp = self.fetcher.fetch(url, self.portal, method=req.method, data=req.data or None,
-                                      headers=headers, permitted=None if kind == "robots" else self.permitted)
+            resp = self.fetcher.fetch(
+                url,
+                self.portal,
+                method=req.method,
+                data=req.data or None,
+                headers=headers,
+                permitted=None if kind == "robots" else self.permitted,
+            )
         except FetchError as exc:
             self.result.requests += exc.attempts
             if raise_errors:
@@ -209,7 +246,11 @@ class PortalCrawl:
         charset = resp.charset
         if resp.status == 304 and known:
             self.catalog.seen(url, now)
-            return self.archive.read(known["archive_path"]), charset, {**known, "change": "unchanged"}
+            return (
+                self.archive.read(known["archive_path"]),
+                charset,
+                {**known, "change": "unchanged"},
+            )
         body = resp.body or b""
         sha = hashlib.sha256(body).hexdigest()
         etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
@@ -219,13 +260,25 @@ class PortalCrawl:
         sniffed = sniff(body)
         relative = self.archive.relative_path(sha, sniffed)
         record = {
-            "kind": kind, "run_id": self.result.run_id, "portal": self.portal.id,
-            "division_code": self.portal.division_code, "url": url, "final_url": resp.final_url,
+            "kind": kind,
+            "run_id": self.result.run_id,
+            "portal": self.portal.id,
+            "division_code": self.portal.division_code,
+            "url": url,
+            "final_url": resp.final_url,
             **meta,
-            "http_status": resp.status, "etag": etag, "last_modified": modified,
-            "content_type": resp.content_type, "sniffed_type": sniffed, "bytes": len(body),
-            "sha256": sha, "archive_path": relative, "is_sample": self.portal.sample,
-            "first_seen": self.catalog.first_seen.get(url, now), "last_seen": now, "fetched_at": now,
+            "http_status": resp.status,
+            "etag": etag,
+            "last_modified": modified,
+            "content_type": resp.content_type,
+            "sniffed_type": sniffed,
+            "bytes": len(body),
+            "sha256": sha,
+            "archive_path": relative,
+            "is_sample": self.portal.sample,
+            "first_seen": self.catalog.first_seen.get(url, now),
+            "last_seen": now,
+            "fetched_at": now,
             "change": "changed" if known else "new",
         }
         is_new_file = not self.archive.path(relative).exists()
@@ -259,8 +312,14 @@ class PortalCrawl:
         return list(out.values())
 
     def _document(self, req: PageRequest, entry: Entry, role: str, parent: str | None, title: str):
-        meta = {"title": title, "year": entry.year, "agency": entry.agency,
-                "agency_kind": entry.agency_kind, "role": role, "parent_url": parent}
+        meta = {
+            "title": title,
+            "year": entry.year,
+            "agency": entry.agency,
+            "agency_kind": entry.agency_kind,
+            "role": role,
+            "parent_url": parent,
+        }
         got = self._fetch(req, "document", meta)
         if got is None:
             return None
@@ -285,7 +344,9 @@ class PortalCrawl:
                     if url in done:
                         continue
                     done.add(url)
-                    self._document(PageRequest(url), entry, "attachment", req.url, label or entry.title)
+                    self._document(
+                        PageRequest(url), entry, "attachment", req.url, label or entry.title
+                    )
             path = self.catalog.finish(self.fetcher.slots.blocked())
             self.result.run_file = str(path) if path else None
         finally:
@@ -293,9 +354,15 @@ class PortalCrawl:
         return self.result
 
 
-def crawl_portal(portal: Portal, conf: Settings | None = None, *, fetcher: Fetcher | None = None,
-                 year: int | None = None, on_event: Callable[..., None] | None = None,
-                 run_id: str | None = None) -> PortalResult:
+def crawl_portal(
+    portal: Portal,
+    conf: Settings | None = None,
+    *,
+    fetcher: Fetcher | None = None,
+    year: int | None = None,
+    on_event: Callable[..., None] | None = None,
+    run_id: str | None = None,
+) -> PortalResult:
     """Crawl one portal (a Dagster per-district asset calls this); see :func:`crawl`."""
     conf = conf or settings()
     own = fetcher is None
@@ -316,16 +383,32 @@ def _result_of(portal: Portal, future: Future) -> PortalResult:
         return future.result()
     except Exception as exc:
         result = PortalResult(portal.id, portal.division_code, run_id="")
-        result.errors.append({
-            "kind": "fetch_error", "run_id": "", "portal": portal.id, "division_code": portal.division_code,
-            "url": portal.start_urls[0], "class": "invalid", "http_status": None,
-            "message": f"crawl aborted: {type(exc).__name__}: {exc}", "attempts": 0, "retryable": True,
-            "at": utcnow()})
+        result.errors.append(
+            {
+                "kind": "fetch_error",
+                "run_id": "",
+                "portal": portal.id,
+                "division_code": portal.division_code,
+                "url": portal.start_urls[0],
+                "class": "invalid",
+                "http_status": None,
+                "message": f"crawl aborted: {type(exc).__name__}: {exc}",
+                "attempts": 0,
+                "retryable": True,
+                "at": utcnow(),
+            }
+        )
         return result
 
 
-def crawl(portals: list[Portal], conf: Settings | None = None, *, year: int | None = None,
-          progress: bool = True, on_event: Callable[..., None] | None = None) -> CrawlSummary:
+def crawl(
+    portals: list[Portal],
+    conf: Settings | None = None,
+    *,
+    year: int | None = None,
+    progress: bool = True,
+    on_event: Callable[..., None] | None = None,
+) -> CrawlSummary:
     """Crawl ``portals`` in parallel (one thread each, one politeness slot per host)."""
     conf = conf or settings()
     started = time.monotonic()
@@ -343,9 +426,14 @@ def crawl(portals: list[Portal], conf: Settings | None = None, *, year: int | No
             on_event(kind, **info)
 
     results: list[PortalResult] = []
-    with Fetcher(conf.user_agent) as fetcher, ThreadPoolExecutor(max_workers=max(1, min(len(portals), 32))) as pool:
-        futures = [pool.submit(crawl_portal, p, conf, fetcher=fetcher, year=year, on_event=event)
-                   for p in portals]
+    with (
+        Fetcher(conf.user_agent) as fetcher,
+        ThreadPoolExecutor(max_workers=max(1, min(len(portals), 32))) as pool,
+    ):
+        futures = [
+            pool.submit(crawl_portal, p, conf, fetcher=fetcher, year=year, on_event=event)
+            for p in portals
+        ]
         for portal, future in zip(portals, futures, strict=True):
             results.append(_result_of(portal, future))
         blocked = {k: reason for k, (_, reason) in fetcher.slots.blocked().items()}

@@ -33,10 +33,12 @@ READERS: dict[str, Callable[[bytes], Document]] = {
     "text": read_text,
     "pdf": isolated("pipeline.extract.pdf:read_pdf", "pdf"),
     "docx": isolated("pipeline.extract.word:read_docx", "docx"),
-    "doc": partial(read_binary_word, fmt="doc",
-                   docx_reader=isolated("pipeline.extract.word:read_docx", "doc")),
-    "wps": partial(read_binary_word, fmt="wps",
-                   docx_reader=isolated("pipeline.extract.word:read_docx", "wps")),
+    "doc": partial(
+        read_binary_word, fmt="doc", docx_reader=isolated("pipeline.extract.word:read_docx", "doc")
+    ),
+    "wps": partial(
+        read_binary_word, fmt="wps", docx_reader=isolated("pipeline.extract.word:read_docx", "wps")
+    ),
 }
 REPORT_WORDS = ("政府信息公开", "政务公开")
 ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
@@ -54,8 +56,9 @@ def _is_report(text: str, found_tables: bool) -> bool:
     return headings or found_tables
 
 
-def _failed(path: str | None, sha256: str | None, fmt: str | None, reason: str | None,
-            *, fault: bool) -> dict:
+def _failed(
+    path: str | None, sha256: str | None, fmt: str | None, reason: str | None, *, fault: bool
+) -> dict:
     """A ``failed`` contract object; ``pipeline_fault`` says whether we or the document failed."""
     return {
         "contract": contract.CONTRACT,
@@ -83,14 +86,16 @@ def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = Non
     reader = READERS.get(fmt)
     if reader is None:
         if fmt == "unknown":
-            return _failed(path, sha256, fmt, "not a report document: unrecognised file type",
-                           fault=False)
+            return _failed(
+                path, sha256, fmt, "not a report document: unrecognised file type", fault=False
+            )
         return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
     try:
         doc = reader(data)
     except Exception as exc:  # a reader bug or hostile input must not end the run
-        return _failed(path, sha256, fmt, f"{fmt} reader failed: {type(exc).__name__}: {exc}",
-                       fault=True)
+        return _failed(
+            path, sha256, fmt, f"{fmt} reader failed: {type(exc).__name__}: {exc}", fault=True
+        )
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
@@ -118,7 +123,9 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
         result["status"] = "unsupported"
         result["errors"] = [
             "pre-2019 report layout (本年度/历年累计 statistics table, no applicant matrix): "
-            "not comparable with the 2019/2021 formats", *errors]
+            "not comparable with the 2019/2021 formats",
+            *errors,
+        ]
         return result
     if not found:
         result["status"] = "unsupported"
@@ -149,6 +156,7 @@ def extract_path(path: str | Path, fmt: str | None = None) -> dict:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return _failed(str(path), None, fmt, f"cannot read {path}: {exc.strerror or exc}",
-                       fault=True)
+        return _failed(
+            str(path), None, fmt, f"cannot read {path}: {exc.strerror or exc}", fault=True
+        )
     return extract_bytes(data, path=str(path), fmt=fmt)

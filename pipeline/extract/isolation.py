@@ -63,20 +63,31 @@ def _read_frame(stream) -> bytes | None:
 
 
 def document_to_json(doc: Document) -> bytes:
-    grids = [[[[c.text, c.table, c.row, c.col, c.source, c.page] for c in row] for row in grid]
-             for grid in doc.grids]
-    return json.dumps({"format": doc.format, "grids": grids, "text": doc.text,
-                       "title": doc.title, "errors": doc.errors,
-                       "verdict": doc.verdict, "fault": doc.fault},
-                      ensure_ascii=False).encode("utf-8")
+    grids = [
+        [[[c.text, c.table, c.row, c.col, c.source, c.page] for c in row] for row in grid]
+        for grid in doc.grids
+    ]
+    return json.dumps(
+        {
+            "format": doc.format,
+            "grids": grids,
+            "text": doc.text,
+            "title": doc.title,
+            "errors": doc.errors,
+            "verdict": doc.verdict,
+            "fault": doc.fault,
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
 
 
 def document_from_json(payload: bytes) -> Document:
     raw = json.loads(payload)
     grids = [[[Cell(*cell) for cell in row] for row in grid] for grid in raw["grids"]]
     verdict = tuple(raw["verdict"]) if raw["verdict"] else None
-    return Document(raw["format"], grids, raw["text"], raw["title"], raw["errors"], verdict,
-                    raw["fault"])
+    return Document(
+        raw["format"], grids, raw["text"], raw["title"], raw["errors"], verdict, raw["fault"]
+    )
 
 
 # --- the worker (child) side ---------------------------------------------------------------
@@ -126,11 +137,21 @@ def serve(memory_mb: int, timeout: float) -> None:
                 signal.alarm(0)
             payload = document_to_json(doc)
         except MemoryError:
-            payload = document_to_json(Document(fmt, verdict=(
-                "failed", f"memory limit exceeded ({memory_mb} MB) while parsing"), fault=True))
+            payload = document_to_json(
+                Document(
+                    fmt,
+                    verdict=("failed", f"memory limit exceeded ({memory_mb} MB) while parsing"),
+                    fault=True,
+                )
+            )
         except Exception as exc:  # the reader's bug or the file's fault: report, keep serving
-            payload = document_to_json(Document(fmt, verdict=(
-                "failed", f"reader error: {type(exc).__name__}: {exc}"), fault=True))
+            payload = document_to_json(
+                Document(
+                    fmt,
+                    verdict=("failed", f"reader error: {type(exc).__name__}: {exc}"),
+                    fault=True,
+                )
+            )
         del data
         _write_frame(stdout, payload)
         stdout.flush()
@@ -161,10 +182,18 @@ class Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.extract.isolation", str(self.memory_mb),
-             str(self.timeout)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=env, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "pipeline.extract.isolation",
+                str(self.memory_mb),
+                str(self.timeout),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
         )
         self._jobs = 0
 
@@ -201,8 +230,9 @@ class Worker:
                 payload = _read_frame_until(process.stdout.fileno(), deadline)
             except TimeoutError:
                 self._kill()
-                return Document(fmt, verdict=("failed", f"timed out after {self.timeout:g} s"),
-                                fault=True)
+                return Document(
+                    fmt, verdict=("failed", f"timed out after {self.timeout:g} s"), fault=True
+                )
             except (OSError, EOFError):
                 payload = None
             if payload is None:
@@ -211,8 +241,9 @@ class Worker:
                 except subprocess.TimeoutExpired:
                     code = None
                 self._kill()
-                return Document(fmt, verdict=("failed", _death_reason(code, self.memory_mb)),
-                                fault=True)
+                return Document(
+                    fmt, verdict=("failed", _death_reason(code, self.memory_mb)), fault=True
+                )
             doc = document_from_json(payload)
             self._jobs += 1
             if self._jobs >= MAX_JOBS or doc.fault:
@@ -277,8 +308,14 @@ def isolated(reader: str, fmt: str) -> Reader:
     return read
 
 
-def run_isolated(reader: str, data: bytes, *, fmt: str = "pdf", timeout: float = TIMEOUT_S,
-                 memory_mb: int = MEMORY_MB) -> Document:
+def run_isolated(
+    reader: str,
+    data: bytes,
+    *,
+    fmt: str = "pdf",
+    timeout: float = TIMEOUT_S,
+    memory_mb: int = MEMORY_MB,
+) -> Document:
     """One-off: run ``reader`` on ``data`` in a fresh child process, then stop it."""
     worker = Worker(timeout=timeout, memory_mb=memory_mb)
     try:
@@ -289,5 +326,7 @@ def run_isolated(reader: str, data: bytes, *, fmt: str = "pdf", timeout: float =
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the worker ends
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_MB,
-          float(sys.argv[2]) if len(sys.argv) > 2 else TIMEOUT_S)
+    serve(
+        int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_MB,
+        float(sys.argv[2]) if len(sys.argv) > 2 else TIMEOUT_S,
+    )

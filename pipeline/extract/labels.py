@@ -13,7 +13,9 @@ import re
 from pipeline.extract.values import normalize_cell
 
 # Leading numbering: 一、 (一) 1. 1、 1． ①; NFKC has already made brackets and dots half width.
-NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[、.](?!\d)|[①-⑳])+")
+NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[、.](?!\d)|[①-⑳])+"
+)
 CLAUSE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 HEADING = re.compile(r"^[一二三四五六七八九十]+[、.]")
 

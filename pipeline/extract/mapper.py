@@ -108,14 +108,21 @@ class _Walker:
                 row_outcome = self._apps_label(norm) or row_outcome
             elif self.section == "appeals":
                 result = labels.appeal_result(norm)
-                if result and len(self.result_order) < len(RESULT_ORDER) and result not in self.result_order:
+                if (
+                    result
+                    and len(self.result_order) < len(RESULT_ORDER)
+                    and result not in self.result_order
+                ):
                     self.result_order.append(result)
         if not values:
             return
-        blank_appeals_row = (self.section == "appeals" and not self.appeal_values
-                             and len(values) == APPEAL_CELLS)
-        if not label_cells and not blank_appeals_row and all(
-            not normalize_cell(c.text) for c in values
+        blank_appeals_row = (
+            self.section == "appeals" and not self.appeal_values and len(values) == APPEAL_CELLS
+        )
+        if (
+            not label_cells
+            and not blank_appeals_row
+            and all(not normalize_cell(c.text) for c in values)
         ):
             return  # a spacer row (table 四's data row may be printed entirely blank)
         if self.section == "active_disclosure" and row_item:
@@ -162,8 +169,9 @@ class _Walker:
             if key in self.seen:
                 continue
             self.seen.add(key)
-            entry = _entry({"item": item, "measure": measure}, cell,
-                           money=measure in contract.MONEY_MEASURES)
+            entry = _entry(
+                {"item": item, "measure": measure}, cell, money=measure in contract.MONEY_MEASURES
+            )
             self.out.active_disclosure.append(entry)
         if item in ("regulations", "normative_documents") and self.out.clause_one_format is None:
             if set(measures) <= FORMAT_2021:
@@ -188,8 +196,14 @@ class _Walker:
             self.group = group
             return "other_handling" if group == "other" else None
         found = labels.outcome(norm, self.group)
-        if found in ("new_received", "carried_over", "granted", "partially_granted",
-                     "total_handled", "carried_forward"):
+        if found in (
+            "new_received",
+            "carried_over",
+            "granted",
+            "partially_granted",
+            "total_handled",
+            "carried_forward",
+        ):
             self.group = None
         return found
 
@@ -216,7 +230,11 @@ class _Walker:
                     f"table 四: found {len(values)} values, expected {APPEAL_CELLS}; table skipped"
                 )
             else:
-                order = self.result_order if len(self.result_order) == len(RESULT_ORDER) else RESULT_ORDER
+                order = (
+                    self.result_order
+                    if len(self.result_order) == len(RESULT_ORDER)
+                    else RESULT_ORDER
+                )
                 cells = iter(values)
                 for proceeding in PROCEEDING_ORDER:
                     for result in order:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 YEAR = r"((?:19|20)\d{2})"
 TITLE = re.compile(
-    r"(?P<agency>[\u4e00-\u9fff（）()·、]{2,40}?)?(?:关于)?\s*" + YEAR +
-    r"\s*年\s*度?\s*(?:政府)?信息公开\s*(?:工作)?\s*年\s*度?\s*报\s*告"
+    r"(?P<agency>[\u4e00-\u9fff（）()·、]{2,40}?)?(?:关于)?\s*"
+    + YEAR
+    + r"\s*年\s*度?\s*(?:政府)?信息公开\s*(?:工作)?\s*年\s*度?\s*报\s*告"
 )
 STATISTICS_PERIOD = re.compile(r"统计期限[^。]{0,20}?" + YEAR + r"\s*年")
 OPENING_YEAR = re.compile(r"总体情况\s*\n?\s*[^\n]{0,10}?" + YEAR + r"\s*年")

@@ -2,8 +2,9 @@
 
 pypdfium2 reads a page's text about 50× faster than pdfplumber, so it decides everything that
 does not need geometry: is there a text layer, is it garbled, is this an annual report, which
-pages hold the tables (it reads on until the section after the tables starts, or to the end). pdfplumber (slow, but its table cells are right) then runs only on those
-pages, and the tables it finds are turned into grids by :mod:`pipeline.extract.pdf_tables`.
+pages hold the tables (it reads on until the section after the tables starts, or to the end).
+pdfplumber (slow, but its table cells are right) then runs only on those pages, and the
+tables it finds are turned into grids by :mod:`pipeline.extract.pdf_tables`.
 
 Call :func:`read_pdf` inside the child process of :mod:`pipeline.extract.isolation`: a hostile
 PDF can take gigabytes or loop for minutes in pdfminer.
@@ -24,10 +25,22 @@ from pipeline.extract.pdf_tables import read_tables
 
 # Words only the statistics tables print (whitespace removed): where the tables are.
 TABLE_MARKERS = (
-    "第二十条第", "本年制发件数", "本年新制作数量", "处理决定数量", "本年收费金额",
-    "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "本年度办理结果",
-    "属于国家秘密", "本机关不掌握相关政府信息", "结转下年度继续办理",
-    "尚未审结", "结果维持", "结果纠正", "未经复议直接起诉", "复议后起诉",
+    "第二十条第",
+    "本年制发件数",
+    "本年新制作数量",
+    "处理决定数量",
+    "本年收费金额",
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "本年度办理结果",
+    "属于国家秘密",
+    "本机关不掌握相关政府信息",
+    "结转下年度继续办理",
+    "尚未审结",
+    "结果维持",
+    "结果纠正",
+    "未经复议直接起诉",
+    "复议后起诉",
 )
 LATER_SECTION = re.compile(r"[五六七][、.．](存在的主要问题|其他需要报告)")
 PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
@@ -40,8 +53,10 @@ RARE = re.compile(r"[\u3400-\u4dbf]")
 SPACE = re.compile(r"\s")
 SAMPLE_FROM_PAGES = 20  # longer reports sample the pages before the tables
 SAMPLE_STRIDE = 2
-CJK_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]+|"
-                       r"[ \t\u3000]+(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])")
+CJK_SPACE = re.compile(
+    r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]+|"
+    r"[ \t\u3000]+(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])"
+)
 
 
 @dataclass
@@ -64,8 +79,9 @@ def read_pdf(data: bytes) -> Document:
     walks its page tree; pdfplumber then parses the table pages the triage found.
     """
     triage = Triage()
-    thread = threading.Thread(target=_guarded_triage, args=(data, triage), name="pdf-triage",
-                              daemon=True)
+    thread = threading.Thread(
+        target=_guarded_triage, args=(data, triage), name="pdf-triage", daemon=True
+    )
     thread.start()
 
     def plan() -> tuple[list[int], frozenset[str]]:
@@ -165,21 +181,32 @@ def _text_verdict(data: bytes, raw_pages: list[str], triage: Triage) -> tuple[st
     bad = sum(_bad_count(t) for t in raw_pages)
     share = bad / max(1, bad + sum(readable))
     if share > MAX_BAD_SHARE:
-        return ("unsupported", f"garbled text: {share:.0%} of the characters have no "
-                "Unicode mapping (font without a ToUnicode map)")
+        return (
+            "unsupported",
+            f"garbled text: {share:.0%} of the characters have no "
+            "Unicode mapping (font without a ToUnicode map)",
+        )
     rare = sum(_rare_count(t) for t in raw_pages) / max(1, sum(readable))
     if rare > MAX_RARE_SHARE:
-        return ("unsupported", f"garbled text: {rare:.0%} of the characters are rare "
-                "CJK Extension A glyphs (font without a ToUnicode map)")
+        return (
+            "unsupported",
+            f"garbled text: {rare:.0%} of the characters are rare "
+            "CJK Extension A glyphs (font without a ToUnicode map)",
+        )
     if triage.table_pages:
         return None
     if _has_cid_codes(data):
-        return ("unsupported", "garbled text: (cid:NN) glyphs without a Unicode mapping, "
-                "no report headings readable")
+        return (
+            "unsupported",
+            "garbled text: (cid:NN) glyphs without a Unicode mapping, no report headings readable",
+        )
     scanned = [i + 1 for i, n in enumerate(readable) if n < MIN_TEXT_CHARS]
     if scanned and _is_report_text(triage.text):
-        return ("unsupported", "no text layer: scanned report, needs OCR "
-                f"(pages {', '.join(map(str, scanned))} are images only)")
+        return (
+            "unsupported",
+            "no text layer: scanned report, needs OCR "
+            f"(pages {', '.join(map(str, scanned))} are images only)",
+        )
     return None
 
 
@@ -223,9 +250,9 @@ def _clean_page(text: str) -> str:
 def _undouble_line(line: str) -> str:
     """``X X`` → ``X``: pdfium keeps both copies of fake-bold text drawn as two runs."""
     n = len(line)
-    if n >= 9 and n % 2 == 1 and line[n // 2] == " " and line[: n // 2] == line[n // 2 + 1:]:
+    if n >= 9 and n % 2 == 1 and line[n // 2] == " " and line[: n // 2] == line[n // 2 + 1 :]:
         return line[: n // 2]
-    if n >= 8 and n % 2 == 0 and line[: n // 2] == line[n // 2:]:
+    if n >= 8 and n % 2 == 0 and line[: n // 2] == line[n // 2 :]:
         return line[: n // 2]
     return line
 
@@ -242,7 +269,8 @@ def _undouble_chars(text: str) -> str:
 def _has_markers(text: str) -> bool:
     flat = _squash(text)
     return any(m in flat for m in TABLE_MARKERS) or any(
-        m in _undouble_chars(flat) for m in TABLE_MARKERS)
+        m in _undouble_chars(flat) for m in TABLE_MARKERS
+    )
 
 
 class _TablePages:

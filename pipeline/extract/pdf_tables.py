@@ -27,12 +27,16 @@ from pipeline.extract.values import is_value
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 TOL = 3.0  # points: boundaries closer than this are the same ruling line
-MARKER = re.compile(r"^\s*([（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|"
-                    r"\d{1,2}\s*[.、．](?!\d)|第)")
+MARKER = re.compile(
+    r"^\s*([（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|"
+    r"\d{1,2}\s*[.、．](?!\d)|第)"
+)
 PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
 CJK = r"\u2e80-\u9fff\uff00-\uffef\u3000-\u303f"
 CJK_SPACE = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
-HEADING = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|第二十条第")
+HEADING = re.compile(
+    r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|第二十条第"
+)
 HEADER_WORDS = ("信息内容", "申请人情况", "自然人", "行政复议", "行政诉讼")
 
 
@@ -134,8 +138,12 @@ def page_parts(page, number: int, running: frozenset[str]) -> list[Part]:
                 if bbox is not None:
                     cells.append(PCell(*bbox, clean(text or "")))
         x0, top, x1, bottom = table.bbox
-        inside = [c for c in page.chars if x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
-                  and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1]
+        inside = [
+            c
+            for c in page.chars
+            if x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
+            and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1
+        ]
         parts.append(Part(number, table.bbox, cells, inside))
     if not parts:
         return []
@@ -178,8 +186,13 @@ def clean(text: str) -> str:
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     joined = ""
     for line in lines:
-        if joined and joined[-1].isascii() and joined[-1].isalnum() and line[0].isascii() \
-                and line[0].isalnum():
+        if (
+            joined
+            and joined[-1].isascii()
+            and joined[-1].isalnum()
+            and line[0].isascii()
+            and line[0].isalnum()
+        ):
             joined += " "
         joined += line
     return CJK_SPACE.sub("", joined)
@@ -190,9 +203,14 @@ def stitch(parts: list[Part]) -> list[list[Part]]:
     groups: list[list[Part]] = []
     for part in parts:
         prev = groups[-1][-1] if groups else None
-        if (prev is not None and part.page == prev.page + 1 and prev.alone_bottom
-                and part.alone_top and abs(prev.bbox[0] - part.bbox[0]) < 2 * TOL
-                and abs(prev.bbox[2] - part.bbox[2]) < 2 * TOL):
+        if (
+            prev is not None
+            and part.page == prev.page + 1
+            and prev.alone_bottom
+            and part.alone_top
+            and abs(prev.bbox[0] - part.bbox[0]) < 2 * TOL
+            and abs(prev.bbox[2] - part.bbox[2]) < 2 * TOL
+        ):
             groups[-1].append(part)
         else:
             groups.append([part])
@@ -274,8 +292,10 @@ def build_grid(parts: list[Part], table: int) -> Grid:
             _join_at_break(slots, row_pages, b, value_start, nodes)
     _fill_blank_labels(slots, value_start, nodes)
     return [
-        [Cell(nodes.text[nodes.root(n)], table, r, c, nodes.root(n), row_pages[r])
-         for c, n in enumerate(row)]
+        [
+            Cell(nodes.text[nodes.root(n)], table, r, c, nodes.root(n), row_pages[r])
+            for c, n in enumerate(row)
+        ]
         for r, row in enumerate(slots)
     ]
 
@@ -293,8 +313,12 @@ def _fill_orphans(slots, first, ys, xs, part: Part, nodes: _Nodes) -> None:
             while end < len(ys) - 1 and slots[first + end][col] is None:
                 end += 1
             x0, x1, top, bottom = xs[col], xs[col + 1], ys[r], ys[end]
-            chars = [c for c in part.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-                     and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+            chars = [
+                c
+                for c in part.chars
+                if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+            ]
             text = clean(extract_text(chars)) if chars else ""
             above = slots[first + r - 1][col] if r > 0 else None
             n = above if (not text and above is not None) else nodes.add(text)
@@ -360,9 +384,12 @@ def _join_at_break(slots, row_pages, b: int, value_start: int, nodes: _Nodes) ->
             for a, z in zip(above[value_start:], below[value_start:], strict=True)
         )
         below_labels = {root(n) for n in below[:value_start]} - {root(n) for n in above}
-        if complementary and below_labels and all(
-            not nodes.text[n] or _fragment(nodes.text[n]) for n in below_labels
-        ) and (_has_values(above, value_start, nodes) != _has_values(below, value_start, nodes)):
+        if (
+            complementary
+            and below_labels
+            and all(not nodes.text[n] or _fragment(nodes.text[n]) for n in below_labels)
+            and (_has_values(above, value_start, nodes) != _has_values(below, value_start, nodes))
+        ):
             for a, z in zip(above, below, strict=True):
                 nodes.join(a, z, concat=True)
             del slots[b]
@@ -374,7 +401,7 @@ def _join_at_break(slots, row_pages, b: int, value_start: int, nodes: _Nodes) ->
         if a == z or not nodes.text[a]:
             continue
         text = nodes.text[z]
-        inner = any(nodes.text[root(n)] and root(n) != z for n in below[c + 1:value_start])
+        inner = any(nodes.text[root(n)] and root(n) != z for n in below[c + 1 : value_start])
         if not text or (inner and _fragment(text)):
             nodes.join(a, z, concat=True)
 
@@ -387,7 +414,7 @@ def _fill_blank_labels(slots, value_start: int, nodes: _Nodes) -> None:
         for c in range(value_start):
             if nodes.text[root(row[c])]:
                 continue
-            inner = any(nodes.text[root(n)] for n in row[c + 1:value_start])
+            inner = any(nodes.text[root(n)] for n in row[c + 1 : value_start])
             if inner and r > 0 and nodes.text[root(slots[r - 1][c])]:
                 nodes.join(slots[r - 1][c], row[c])
             elif not inner and c > 0 and nodes.text[root(row[c - 1])]:

@@ -16,8 +16,10 @@ from pipeline.extract.grid import Cell, Grid
 from pipeline.extract.pdf_tables import CJK_SPACE, HEADING, PAGE_NUMBER
 from pipeline.extract.values import is_value
 
-START = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|"
-                   r"第二十条第|信息内容|申请人情况|行政复议.*行政诉讼|结果维持|尚未审结")
+START = re.compile(
+    r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|"
+    r"第二十条第|信息内容|申请人情况|行政复议.*行政诉讼|结果维持|尚未审结"
+)
 LATER_SECTION = re.compile(r"^[五六七][、.．](存在的主要问题|其他需要报告)")
 LINE_TOL = 2.5  # points: words whose vertical centres are closer share a line
 COLUMN_TOL = 12.0  # points: numbers whose centres are closer share a column
@@ -135,8 +137,9 @@ def _block_grid(lines: list[list[dict]], page: int) -> Grid:
         while cells and len(cells) < width:  # the last label spans the unused label columns
             cells.append(Cell(cells[-1].text, 0, r, len(cells), cells[-1].source, page))
         for text in values:
-            cells.append(Cell(CJK_SPACE.sub("", text), 0, r, len(cells),
-                              r * 1000 + len(cells), page))
+            cells.append(
+                Cell(CJK_SPACE.sub("", text), 0, r, len(cells), r * 1000 + len(cells), page)
+            )
         grid.append(cells)
     return grid
 

@@ -29,9 +29,7 @@ def split_cells(text: str) -> list[str]:
 
 def _starts_table(cell: str) -> bool:
     norm = normalize_cell(cell)
-    return bool(HEADING.match(norm)) and section_of(norm) not in (None, "end") and (
-        "情况" in norm
-    )
+    return bool(HEADING.match(norm)) and section_of(norm) not in (None, "end") and ("情况" in norm)
 
 
 def read_text(data: bytes | str) -> Document:

@@ -12,8 +12,14 @@ def _fmt(x: float | int) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _check(rule: str, where: str, parts: dict[str, float | None], total: float | None,
-           total_name: str, present: bool) -> dict | None:
+def _check(
+    rule: str,
+    where: str,
+    parts: dict[str, float | None],
+    total: float | None,
+    total_name: str,
+    present: bool,
+) -> dict | None:
     if not present:
         return None
     s = sum(v or 0 for v in parts.values())
@@ -21,8 +27,11 @@ def _check(rule: str, where: str, parts: dict[str, float | None], total: float |
     if abs(s - t) < 1e-9:
         return None
     lhs = " + ".join(f"{k} {_fmt(v or 0)}" for k, v in parts.items())
-    return {"rule": rule, "where": where,
-            "message": f"{lhs} = {_fmt(s)} but {total_name} is {_fmt(t)}"}
+    return {
+        "rule": rule,
+        "where": where,
+        "message": f"{lhs} = {_fmt(s)} but {total_name} is {_fmt(t)}",
+    }
 
 
 def findings(applications: list[dict], appeals: list[dict]) -> list[dict]:
@@ -34,23 +43,34 @@ def findings(applications: list[dict], appeals: list[dict]) -> list[dict]:
             continue
         where = f"applications/{requester}"
         balance = _check(
-            "carry_balance", where,
+            "carry_balance",
+            where,
             {"new_received": col.get("new_received"), "carried_over": col.get("carried_over")},
             (col.get("total_handled") or 0) + (col.get("carried_forward") or 0),
             "total_handled + carried_forward",
-            any(k in col for k in ("new_received", "carried_over", "total_handled", "carried_forward")),
+            any(
+                k in col
+                for k in ("new_received", "carried_over", "total_handled", "carried_forward")
+            ),
         )
         leaves = {o: col[o] for o in contract.HANDLING_LEAVES if o in col}
-        outcome_sum = _check("outcome_sum", where, leaves, col.get("total_handled"),
-                             "total_handled", bool(leaves) or "total_handled" in col)
+        outcome_sum = _check(
+            "outcome_sum",
+            where,
+            leaves,
+            col.get("total_handled"),
+            "total_handled",
+            bool(leaves) or "total_handled" in col,
+        )
         out += [f for f in (balance, outcome_sum) if f]
     for outcome in contract.OUTCOMES:
         row = {r: apps[(outcome, r)] for r in contract.REQUESTERS if (outcome, r) in apps}
         if not row:
             continue
         parts = {r: row.get(r) for r in contract.REQUESTERS if r != "total" and r in row}
-        f = _check("requester_sum", f"applications/{outcome}", parts, row.get("total"), "total",
-                   True)
+        f = _check(
+            "requester_sum", f"applications/{outcome}", parts, row.get("total"), "total", True
+        )
         if f:
             out.append(f)
     cells = {(e["proceeding"], e["result"]): e["value"] for e in appeals}

@@ -32,7 +32,7 @@ def is_value(text: str) -> bool:
     match = NUMBER.match(norm)
     if not match:
         return False
-    rest = norm[match.end():]
+    rest = norm[match.end() :]
     # "1.属于国家秘密" and "2019年" are labels, "22(其中修订16件)" and "251000元" are values.
     return bool(TAIL.match(rest))
 
@@ -54,7 +54,7 @@ def parse_value(text: str, *, money: bool = False) -> int | float | None:
         number = Decimal(sign + digits.replace(",", ""))
     except InvalidOperation as exc:
         raise ValueError(f"not a number: {text!r}") from exc
-    unit = (TAIL.match(norm[match.end():]) or [None, None])[1] if money else None
+    unit = (TAIL.match(norm[match.end() :]) or [None, None])[1] if money else None
     if money:
         if unit == "元":
             number /= Decimal(10000)

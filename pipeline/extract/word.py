@@ -120,8 +120,9 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def read_binary_word(data: bytes, fmt: str,
-                     docx_reader: Callable[[bytes], Document] = read_docx) -> Document:
+def read_binary_word(
+    data: bytes, fmt: str, docx_reader: Callable[[bytes], Document] = read_docx
+) -> Document:
     """Convert a .doc/.wps to .docx with LibreOffice, then read it with ``docx_reader``."""
     soffice = find_soffice()
     if soffice is None:
@@ -130,13 +131,24 @@ def read_binary_word(data: bytes, fmt: str,
         source = Path(tmp) / f"report.{fmt}"
         source.write_bytes(data)
         command = [
-            soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
-            "--nolockcheck", "--convert-to", "docx", "--outdir", tmp, str(source),
+            soffice,
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            tmp,
+            str(source),
         ]
         failure = run_converter(command, settings().reader_timeout)
         if failure:
-            return Document(fmt, verdict=("failed", f"LibreOffice conversion {failure}"),
-                            fault=failure.startswith("timed out"))
+            return Document(
+                fmt,
+                verdict=("failed", f"LibreOffice conversion {failure}"),
+                fault=failure.startswith("timed out"),
+            )
         converted = Path(tmp) / "report.docx"
         if not converted.exists():
             return Document(fmt, verdict=("failed", "LibreOffice wrote no .docx (corrupt file?)"))
@@ -160,8 +172,12 @@ def run_converter(command: list[str], timeout: float) -> str | None:
     """
     try:
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_lift_memory_cap,
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_lift_memory_cap,
         )
     except OSError as exc:
         return f"could not start: {exc}"

@@ -15,10 +15,16 @@ from pipeline.portals.base import PageRequest
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("portals", help="inspect the portal registry")
     sub = parser.add_subparsers(dest="portals_command", required=True)
-    check = sub.add_parser("check", help="fetch a portal's list pages live and print the reports it would take")
+    check = sub.add_parser(
+        "check", help="fetch a portal's list pages live and print the reports it would take"
+    )
     check.add_argument("portal_id", metavar="ID")
-    check.add_argument("--registry", metavar="PATH", help="portal registry (default GONGKAI_PORTALS)")
-    check.add_argument("--attachments", action="store_true", help="also open each article and list its attachments")
+    check.add_argument(
+        "--registry", metavar="PATH", help="portal registry (default GONGKAI_PORTALS)"
+    )
+    check.add_argument(
+        "--attachments", action="store_true", help="also open each article and list its attachments"
+    )
     check.set_defaults(run=run_check)
     listing = sub.add_parser("list", help="validate the registry and list its portals")
     listing.add_argument("--registry", metavar="PATH")
@@ -38,8 +44,13 @@ class _LiveLister:
 
         self.pages += 1
         try:
-            resp = self.fetcher.fetch(request.url, self.portal, method=request.method,
-                                      data=request.data or None, permitted=self.permitted)
+            resp = self.fetcher.fetch(
+                request.url,
+                self.portal,
+                method=request.method,
+                data=request.data or None,
+                permitted=self.permitted,
+            )
         except FetchError as exc:
             if not (request.optional and exc.http_status == 404):
                 print(f"  list page failed: {request.url}: {exc}", file=sys.stderr)
@@ -78,15 +89,20 @@ def run_check(args: argparse.Namespace) -> int:
                     robots[origin] = Protego.parse(resp.body.decode("utf-8", "replace"))
                 except FetchError as exc:
                     if not (exc.http_status and 400 <= exc.http_status < 500):
-                        raise FetchError("robots", f"robots.txt unavailable: {exc}", retryable=True) from exc
+                        raise FetchError(
+                            "robots", f"robots.txt unavailable: {exc}", retryable=True
+                        ) from exc
                     robots[origin] = None
             rules = robots[origin]
             if rules is not None and not rules.can_fetch(url, ROBOTS_TOKEN):
                 raise FetchError("robots", "robots.txt disallows it", retryable=False)
 
         lister = _LiveLister(portal, fetcher, permitted)
-        print(f"{portal.id}: {portal.province}{portal.city}{portal.district_name} ({portal.division_code}), "
-              f"adapter {portal.adapter}{'' if portal.verified else ', UNVERIFIED entry'}")
+        print(
+            f"{portal.id}: {portal.province}{portal.city}{portal.district_name}"
+            f" ({portal.division_code}), "
+            f"adapter {portal.adapter}{'' if portal.verified else ', UNVERIFIED entry'}"
+        )
         taken, seen = [], set()
         for url, title in adapter.list_links(portal, lister):
             lister.links += 1
@@ -96,7 +112,10 @@ def run_check(args: argparse.Namespace) -> int:
                 taken.append(entry)
         print(f"{lister.pages} list pages, {lister.links} links, {len(taken)} reports:")
         for entry in sorted(taken, key=lambda e: (e.year or 0, e.agency_kind, e.url)):
-            print(f"  {entry.year or '????'}  {entry.agency_kind:<10}  {entry.agency}  {entry.title}\n        {entry.url}")
+            print(
+                f"  {entry.year or '????'}  {entry.agency_kind:<10} "
+                f" {entry.agency}  {entry.title}\n        {entry.url}"
+            )
             if args.attachments:
                 req = adapter.article_request(portal, entry.url)
                 try:
@@ -119,7 +138,12 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for p in portals:
-        flags = " ".join(f for f, on in (("sample", p.sample), ("unverified", not p.verified)) if on)
-        print(f"{p.id:<12} {p.division_code} {p.province}{p.city}{p.district_name:<12} {p.adapter:<9} "
-              f"{p.start_urls[0]} {flags}")
+        flags = " ".join(
+            f for f, on in (("sample", p.sample), ("unverified", not p.verified)) if on
+        )
+        print(
+            f"{p.id:<12} {p.division_code}"
+            f" {p.province}{p.city}{p.district_name:<12} {p.adapter:<9} "
+            f"{p.start_urls[0]} {flags}"
+        )
     return 0

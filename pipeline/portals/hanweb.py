@@ -35,8 +35,15 @@ class HanwebAdapter(Adapter):
         seen: set[str] = set()
         for start in portal.start_urls:
             for k in range(portal.max_pages):
-                url = with_param(with_param(with_param(start, "startrecord", k * batch + 1),
-                                            "endrecord", (k + 1) * batch), "perpage", perpage)
+                url = with_param(
+                    with_param(
+                        with_param(start, "startrecord", k * batch + 1),
+                        "endrecord",
+                        (k + 1) * batch,
+                    ),
+                    "perpage",
+                    perpage,
+                )
                 got = lister.page(PageRequest(url, method="POST", data=form, optional=k > 0))
                 if got is None:
                     break

@@ -38,8 +38,15 @@ def _int(value) -> int | None:
 
 class JsonListAdapter(Adapter):
     name = "json_list"
-    defaults: ClassVar[dict] = {"page_param": "page", "first": 1, "items": "items", "title_field": "title",
-                "url_field": "url", "pages_field": None, "total_field": None}
+    defaults: ClassVar[dict] = {
+        "page_param": "page",
+        "first": 1,
+        "items": "items",
+        "title_field": "title",
+        "url_field": "url",
+        "pages_field": None,
+        "total_field": None,
+    }
 
     def settings(self, portal: Portal) -> dict:
         return {**self.defaults, **portal.pagination}
@@ -76,7 +83,10 @@ class JsonListAdapter(Adapter):
                 seen.update(u for u, _ in new)
                 count += len(items)
                 yield from new
-                pages, total = _int(dig(doc, conf["pages_field"])), _int(dig(doc, conf["total_field"]))
+                pages, total = (
+                    _int(dig(doc, conf["pages_field"])),
+                    _int(dig(doc, conf["total_field"])),
+                )
                 if (pages is not None and k + 1 >= pages) or (total is not None and count >= total):
                     break
             else:
@@ -87,4 +97,8 @@ class GkmlptAdapter(JsonListAdapter):
     """Guangdong 政府信息公开目录 platform: ``/gkmlpt/api/all/{cat}?page=N&sid=…``."""
 
     name = "gkmlpt"
-    defaults: ClassVar[dict] = {**JsonListAdapter.defaults, "items": "articles", "total_field": "total"}
+    defaults: ClassVar[dict] = {
+        **JsonListAdapter.defaults,
+        "items": "articles",
+        "total_field": "total",
+    }

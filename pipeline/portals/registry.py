@@ -84,9 +84,7 @@ class Portal:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        return any(
-            entry == host or entry == f"{host}:{port}" for entry in self.allowed_hosts
-        )
+        return any(entry == host or entry == f"{host}:{port}" for entry in self.allowed_hosts)
 
     def with_port(self, port: int) -> Portal:
         """The same portal with every start URL moved to ``port`` (tests, ephemeral servers)."""
@@ -171,7 +169,9 @@ def _link_rule(raw: Any, entry: str) -> LinkRule:
             try:
                 re.compile(pattern)
             except (re.error, TypeError) as exc:
-                raise _fail(entry, f"link_rule.{key}", f"bad regular expression {pattern!r}: {exc}") from exc
+                raise _fail(
+                    entry, f"link_rule.{key}", f"bad regular expression {pattern!r}: {exc}"
+                ) from exc
     if "year" in out and re.compile(out["year"]).groups < 1:
         raise _fail(entry, "link_rule.year", "needs one capturing group for the year")
     return LinkRule(**out)
@@ -204,7 +204,9 @@ def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
         raise _fail(entry, "division_code", f"must be the 6-digit division code, got {code!r}")
     adapter = _str(raw, entry, "adapter", required=False, default="trs")
     if adapter not in adapter_names():
-        raise _fail(entry, "adapter", f"unknown adapter {adapter!r} (known: {', '.join(adapter_names())})")
+        raise _fail(
+            entry, "adapter", f"unknown adapter {adapter!r} (known: {', '.join(adapter_names())})"
+        )
     start_urls = _urls(raw, entry)
     hosts = raw.get("allowed_hosts")
     if hosts is None:
@@ -250,7 +252,9 @@ def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
     return portal
 
 
-def parse_registry(doc: Any, *, default_delay: float = 1.0, max_body_bytes: int | None = None) -> list[Portal]:
+def parse_registry(
+    doc: Any, *, default_delay: float = 1.0, max_body_bytes: int | None = None
+) -> list[Portal]:
     if not isinstance(doc, dict) or not isinstance(doc.get("portals"), list):
         raise RegistryError("registry: top level must be a mapping with a 'portals' list")
     base = Politeness(delay=default_delay)
@@ -285,4 +289,6 @@ def get_portal(portals: list[Portal], portal_id: str) -> Portal:
     for portal in portals:
         if portal.id == portal_id:
             return portal
-    raise RegistryError(f"no portal {portal_id!r} in the registry (have: {', '.join(p.id for p in portals)})")
+    raise RegistryError(
+        f"no portal {portal_id!r} in the registry (have: {', '.join(p.id for p in portals)})"
+    )

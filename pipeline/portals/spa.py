@@ -31,8 +31,9 @@ class SpaAdapter(JsonListAdapter):
         return super().check_config(portal)
 
     def article_request(self, portal: Portal, url: str) -> PageRequest:
-        match = re.search(portal.options.get("id_pattern", r"(\d+)"), url.rsplit("/", 1)[-1]) or re.search(
-            portal.options.get("id_pattern", r"(\d+)"), url)
+        match = re.search(
+            portal.options.get("id_pattern", r"(\d+)"), url.rsplit("/", 1)[-1]
+        ) or re.search(portal.options.get("id_pattern", r"(\d+)"), url)
         if not match:
             return PageRequest(url)
         return PageRequest(portal.options["article_api"].replace("{id}", match.group(1)))

@@ -23,14 +23,27 @@ from pipeline import contract as C
 from pipeline.config import DATA_DIR, REPO_ROOT
 
 FACTS_FILE = DATA_DIR / "sample_portals" / "facts.json"
-SEED_TRUTH = REPO_ROOT.parent / "shared" / "corpus" / "seed" / "乐都区2021年政府信息公开工作年度报告.truth.json"
+SEED_TRUTH = (
+    REPO_ROOT.parent
+    / "shared"
+    / "corpus"
+    / "seed"
+    / "乐都区2021年政府信息公开工作年度报告.truth.json"
+)
 SEED = 20191231
 YEARS = range(2019, 2025)
 CITY, PROVINCE = "海东市", "青海省"
 # id, district, real division code, loopback address, CMS style, agency name variants in titles
 DISTRICTS = [
     ("ledu", "乐都区", "630202", "127.0.0.2", "trs", []),
-    ("pingan", "平安区", "630203", "127.0.0.3", "trs", ["海东市平安区人民政府"]),  # city prefix: still the district
+    (
+        "pingan",
+        "平安区",
+        "630203",
+        "127.0.0.3",
+        "trs",
+        ["海东市平安区人民政府"],
+    ),  # city prefix: still the district
     ("minhe", "民和回族土族自治县", "630222", "127.0.0.4", "json", []),
     ("huzhu", "互助土族自治县", "630223", "127.0.0.5", "json", ["互助县人民政府"]),
     ("hualong", "化隆回族自治县", "630224", "127.0.0.6", "pdf_link", []),
@@ -38,11 +51,19 @@ DISTRICTS = [
 ]
 # How each pdf_link article points at its PDF, cycled over the years.
 LINK_STYLES = ("a_href", "download_noext", "viewer_iframe", "onclick", "embed", "direct")
-HTML_QUIRKS = (["word_markup"], ["gbk_no_charset"], ["split_table"], ["word_markup", "split_table"],
-               ["nested_layout"], ["gbk_no_charset", "word_markup"])
+HTML_QUIRKS = (
+    ["word_markup"],
+    ["gbk_no_charset"],
+    ["split_table"],
+    ["word_markup", "split_table"],
+    ["nested_layout"],
+    ["gbk_no_charset", "word_markup"],
+)
 # Planted source errors: (portal, year) -> what is wrong in the printed table.
-PLANTED = {("pingan", 2023): "appeals/reconsideration total printed one too high",
-           ("huzhu", 2020): "applications/natural_person carried_forward printed one too low"}
+PLANTED = {
+    ("pingan", 2023): "appeals/reconsideration total printed one too high",
+    ("huzhu", 2020): "applications/natural_person carried_forward printed one too low",
+}
 CROSS_YEAR_BREAK = ("minhe", 2022)  # carried_over printed 2 above last year's carried_forward
 
 
@@ -65,8 +86,14 @@ def _active_disclosure(rng: random.Random, variant: str) -> list[dict]:
     clause_one = C.AD_CLAUSES["一"][1] if variant in ("2019", "mixed") else C.AD_CLAUSES["一"][2]
     for item in C.AD_CLAUSES["一"][0]:
         made = rng.randint(0, 6) if item == "regulations" else rng.randint(2, 30)
-        values = {"new_made": made, "new_published": made, "total_published": made + rng.randint(0, 80),
-                  "issued": made, "repealed": rng.randint(0, 3), "in_force": made + rng.randint(5, 60)}
+        values = {
+            "new_made": made,
+            "new_published": made,
+            "total_published": made + rng.randint(0, 80),
+            "issued": made,
+            "repealed": rng.randint(0, 3),
+            "in_force": made + rng.randint(5, 60),
+        }
         if item == "regulations":  # districts rarely make 规章
             values = dict.fromkeys(values, 0)
         for measure in clause_one:
@@ -90,16 +117,29 @@ def _active_disclosure(rng: random.Random, variant: str) -> list[dict]:
     return out
 
 
-def _applications(rng: random.Random, other: str, carried_over: dict[str, int],
-                  target_forward: dict[str, int] | None) -> list[dict]:
-    leaves = [o for o in C.HANDLING_LEAVES
-              if not (o in C.SPLIT_OTHER and other == "single") and not (o == "other_handling" and other == "split")]
-    weights = [30 if o == "granted" else 6 if o in ("partially_granted", "unavailable_not_held") else 1 for o in leaves]
+def _applications(
+    rng: random.Random,
+    other: str,
+    carried_over: dict[str, int],
+    target_forward: dict[str, int] | None,
+) -> list[dict]:
+    leaves = [
+        o
+        for o in C.HANDLING_LEAVES
+        if not (o in C.SPLIT_OTHER and other == "single")
+        and not (o == "other_handling" and other == "split")
+    ]
+    weights = [
+        30 if o == "granted" else 6 if o in ("partially_granted", "unavailable_not_held") else 1
+        for o in leaves
+    ]
     columns: dict[str, dict[str, int]] = {}
     for requester in C.REQUESTERS:
         if requester == "total":
             continue
-        scale = {"natural_person": 40, "commercial_enterprise": 6, "legal_service_org": 3}.get(requester, 1)
+        scale = {"natural_person": 40, "commercial_enterprise": 6, "legal_service_org": 3}.get(
+            requester, 1
+        )
         c = carried_over.get(requester, 0)
         handled = rng.randint(0, scale)
         if target_forward is not None:
@@ -115,20 +155,34 @@ def _applications(rng: random.Random, other: str, carried_over: dict[str, int],
         col = dict.fromkeys(leaves, 0)
         for _ in range(handled):
             col[rng.choices(leaves, weights)[0]] += 1
-        columns[requester] = {"new_received": new, "carried_over": c, **col,
-                              "total_handled": handled, "carried_forward": forward}
+        columns[requester] = {
+            "new_received": new,
+            "carried_over": c,
+            **col,
+            "total_handled": handled,
+            "carried_forward": forward,
+        }
     outcomes = [o for o in C.OUTCOMES if o in columns["natural_person"]]
     columns["total"] = {o: sum(col[o] for col in columns.values()) for o in outcomes}
-    return [{"outcome": o, "requester": r, "value": columns[r][o], "raw": str(columns[r][o])}
-            for o in outcomes for r in C.REQUESTERS]
+    return [
+        {"outcome": o, "requester": r, "value": columns[r][o], "raw": str(columns[r][o])}
+        for o in outcomes
+        for r in C.REQUESTERS
+    ]
 
 
 def _appeals(rng: random.Random) -> list[dict]:
     out = []
     for proceeding in C.PROCEEDINGS:
-        values = {r: (rng.choices([0, 1, 2, 3], [6, 3, 1, 1])[0]) for r in ("upheld", "corrected", "other", "pending")}
+        values = {
+            r: (rng.choices([0, 1, 2, 3], [6, 3, 1, 1])[0])
+            for r in ("upheld", "corrected", "other", "pending")
+        }
         values["total"] = sum(values.values())
-        out.extend({"proceeding": proceeding, "result": r, "value": v, "raw": str(v)} for r, v in values.items())
+        out.extend(
+            {"proceeding": proceeding, "result": r, "value": v, "raw": str(v)}
+            for r, v in values.items()
+        )
     return out
 
 
@@ -158,7 +212,11 @@ def _document(style: str, portal: str, year: int) -> str:
         return "pdf"
     if style == "json":
         return "pdf" if year % 2 else "html"
-    return "pdf" if (year in (2019, 2024) and portal != "ledu") or (portal == "ledu" and year == 2023) else "html"
+    return (
+        "pdf"
+        if (year in (2019, 2024) and portal != "ledu") or (portal == "ledu" and year == 2023)
+        else "html"
+    )
 
 
 def build(seed_truth: dict) -> dict:
@@ -168,66 +226,134 @@ def build(seed_truth: dict) -> dict:
     portals, reports = [], []
     for pid, district, code, host, style, aliases in DISTRICTS:
         agency = f"{district}人民政府"
-        portals.append({"id": pid, "district": district, "division_code": code, "city": CITY,
-                        "province": PROVINCE, "host": host, "style": style,
-                        "district_aliases": [a for a in aliases if not a.startswith(CITY)]})
+        portals.append(
+            {
+                "id": pid,
+                "district": district,
+                "division_code": code,
+                "city": CITY,
+                "province": PROVINCE,
+                "host": host,
+                "style": style,
+                "district_aliases": [a for a in aliases if not a.startswith(CITY)],
+            }
+        )
         forward: dict[str, int] = {}
         for i, year in enumerate(YEARS):
             variant, other = _format(pid, year)
             seed = pid == "ledu" and year == 2021
             if seed:
-                facts = {k: seed_truth[k] for k in ("report", "templates", "active_disclosure", "applications", "appeals")}
-                facts["report"] = {**seed_truth["report"], "title": "乐都区人民政府2021年政府信息公开工作年度报告"}
+                facts = {
+                    k: seed_truth[k]
+                    for k in ("report", "templates", "active_disclosure", "applications", "appeals")
+                }
+                facts["report"] = {
+                    **seed_truth["report"],
+                    "title": "乐都区人民政府2021年政府信息公开工作年度报告",
+                }
             else:
-                target = _carried_over(seed_truth["applications"]) if pid == "ledu" and year == 2020 else None
+                target = (
+                    _carried_over(seed_truth["applications"])
+                    if pid == "ledu" and year == 2020
+                    else None
+                )
                 carried = dict(forward)
                 if (pid, year) == CROSS_YEAR_BREAK:
                     carried["natural_person"] = carried.get("natural_person", 0) + 2
                 apps = _applications(rng, other, carried, target)
                 facts = {
-                    "report": {"agency": agency, "year": year, "title": _title(district, agency, year, aliases)},
-                    "templates": {"active_disclosure": "2021" if variant == "2021" else "2019", "other_handling": other},
+                    "report": {
+                        "agency": agency,
+                        "year": year,
+                        "title": _title(district, agency, year, aliases),
+                    },
+                    "templates": {
+                        "active_disclosure": "2021" if variant == "2021" else "2019",
+                        "other_handling": other,
+                    },
                     "active_disclosure": _active_disclosure(rng, variant),
                     "applications": apps,
                     "appeals": _appeals(rng),
                 }
             planted = PLANTED.get((pid, year))
             if planted and "appeals" in planted:
-                cell = _cells(facts["appeals"], "proceeding", "result")[("reconsideration", "total")]
+                cell = _cells(facts["appeals"], "proceeding", "result")[
+                    ("reconsideration", "total")
+                ]
                 _set(cell, cell["value"] + 1)
             elif planted:
                 cells = _cells(facts["applications"], "outcome", "requester")
-                _set(cells[("carried_forward", "natural_person")], cells[("carried_forward", "natural_person")]["value"] - 1)
-                _set(cells[("carried_forward", "total")], cells[("carried_forward", "total")]["value"] - 1)
+                _set(
+                    cells[("carried_forward", "natural_person")],
+                    cells[("carried_forward", "natural_person")]["value"] - 1,
+                )
+                _set(
+                    cells[("carried_forward", "total")],
+                    cells[("carried_forward", "total")]["value"] - 1,
+                )
             expected = findings(facts["applications"], facts["appeals"])
             forward = _forward(facts["applications"])
             document = _document(style, pid, year)
-            reports.append({
-                "portal": pid, "year": year, "agency_kind": "district", "sample": not seed,
-                "provenance": ("real figures of the published 乐都区 2021 report, document re-rendered"
-                               if seed else "synthetic sample data (示例数据（合成）)"),
-                "variant": variant, "document": document,
-                "quirks": HTML_QUIRKS[(i + len(pid)) % len(HTML_QUIRKS)] if document == "html" else [],
-                "pdf_options": ({"split_applications_at": "unavailable_needs_creation"} if year % 2 else {})
-                if document == "pdf" else {},
-                "link_style": LINK_STYLES[(i + len(pid)) % len(LINK_STYLES)] if style == "pdf_link" else "a_href",
-                "planted_error": planted,
-                "expected_status": "flagged" if expected else "ok",
-                "expected_findings": expected,
-                "facts": facts,
-            })
+            reports.append(
+                {
+                    "portal": pid,
+                    "year": year,
+                    "agency_kind": "district",
+                    "sample": not seed,
+                    "provenance": (
+                        "real figures of the published 乐都区 2021 report, document re-rendered"
+                        if seed
+                        else "synthetic sample data (示例数据（合成）)"
+                    ),
+                    "variant": variant,
+                    "document": document,
+                    "quirks": HTML_QUIRKS[(i + len(pid)) % len(HTML_QUIRKS)]
+                    if document == "html"
+                    else [],
+                    "pdf_options": (
+                        {"split_applications_at": "unavailable_needs_creation"} if year % 2 else {}
+                    )
+                    if document == "pdf"
+                    else {},
+                    "link_style": LINK_STYLES[(i + len(pid)) % len(LINK_STYLES)]
+                    if style == "pdf_link"
+                    else "a_href",
+                    "planted_error": planted,
+                    "expected_status": "flagged" if expected else "ok",
+                    "expected_findings": expected,
+                    "facts": facts,
+                }
+            )
     # A department's report on the district portal: archived as agency_kind=department.
     dept = random.Random(SEED + 1)
-    reports.append({
-        "portal": "pingan", "year": 2023, "agency_kind": "department", "sample": True,
-        "provenance": "synthetic sample data (示例数据（合成）)", "variant": "2021", "document": "html",
-        "quirks": [], "pdf_options": {}, "link_style": "a_href", "planted_error": None,
-        "expected_status": "ok", "expected_findings": [],
-        "facts": {"report": {"agency": "平安区教育局", "year": 2023, "title": "平安区教育局2023年政府信息公开工作年度报告"},
-                  "templates": {"active_disclosure": "2021", "other_handling": "single"},
-                  "active_disclosure": _active_disclosure(dept, "2021"),
-                  "applications": _applications(dept, "single", {}, None), "appeals": _appeals(dept)},
-    })
+    reports.append(
+        {
+            "portal": "pingan",
+            "year": 2023,
+            "agency_kind": "department",
+            "sample": True,
+            "provenance": "synthetic sample data (示例数据（合成）)",
+            "variant": "2021",
+            "document": "html",
+            "quirks": [],
+            "pdf_options": {},
+            "link_style": "a_href",
+            "planted_error": None,
+            "expected_status": "ok",
+            "expected_findings": [],
+            "facts": {
+                "report": {
+                    "agency": "平安区教育局",
+                    "year": 2023,
+                    "title": "平安区教育局2023年政府信息公开工作年度报告",
+                },
+                "templates": {"active_disclosure": "2021", "other_handling": "single"},
+                "active_disclosure": _active_disclosure(dept, "2021"),
+                "applications": _applications(dept, "single", {}, None),
+                "appeals": _appeals(dept),
+            },
+        }
+    )
     for report in reports:
         report["facts"]["sample"] = report["sample"]
         report["facts"]["status"] = report["expected_status"]
@@ -236,18 +362,30 @@ def build(seed_truth: dict) -> dict:
     return {
         "schema": "gongkai.sample_portals/1",
         "note": "Bundled sample portals of 海东市, 青海省. All figures are synthetic sample data "
-                "(示例数据（合成）) except 乐都区 2021, which carries the real published figures.",
+        "(示例数据（合成）) except 乐都区 2021, which carries the real published figures.",
         "generator": "python -m pipeline.samples.facts --regenerate",
         "seed": SEED,
         "portals": portals,
         "reports": reports,
         "decoys": [
-            {"portal": "ledu", "kind": "interpretation", "year": 2023,
-             "title": "《乐都区人民政府2023年政府信息公开工作年度报告》的解读"},
-            {"portal": "minhe", "kind": "interpretation", "year": 2022,
-             "title": "图解：民和回族土族自治县2022年政府信息公开工作年度报告"},
-            {"portal": "hualong", "kind": "notice", "year": 2024,
-             "title": "关于做好2024年政府信息公开工作的通知"},
+            {
+                "portal": "ledu",
+                "kind": "interpretation",
+                "year": 2023,
+                "title": "《乐都区人民政府2023年政府信息公开工作年度报告》的解读",
+            },
+            {
+                "portal": "minhe",
+                "kind": "interpretation",
+                "year": 2022,
+                "title": "图解：民和回族土族自治县2022年政府信息公开工作年度报告",
+            },
+            {
+                "portal": "hualong",
+                "kind": "notice",
+                "year": 2024,
+                "title": "关于做好2024年政府信息公开工作的通知",
+            },
         ],
         "expected_cross_year": cross,
     }
@@ -261,19 +399,35 @@ def _cross_year(reports: list[dict]) -> list[dict]:
         prev = by_key.get((pid, year - 1))
         if not prev:
             continue
-        before, now = _forward(prev["facts"]["applications"]), _carried_over(report["facts"]["applications"])
+        before, now = (
+            _forward(prev["facts"]["applications"]),
+            _carried_over(report["facts"]["applications"]),
+        )
         for requester in C.REQUESTERS:
             if before.get(requester) != now.get(requester):
-                out.append({"portal": pid, "year": year, "requester": requester,
-                            "carried_forward_prev": before.get(requester), "carried_over": now.get(requester)})
+                out.append(
+                    {
+                        "portal": pid,
+                        "year": year,
+                        "requester": requester,
+                        "carried_forward_prev": before.get(requester),
+                        "carried_over": now.get(requester),
+                    }
+                )
     return out
 
 
 def dumps(facts: dict) -> str:
     """Indented JSON with one table cell per line, so reviews and diffs stay readable."""
     text = json.dumps(facts, ensure_ascii=False, indent=1)
-    return re.sub(r'\{\n\s+"(?:item|outcome|proceeding|rule)"[^{}]*?\n\s+\}',
-                  lambda m: " ".join(line.strip() for line in m.group(0).splitlines()), text) + "\n"
+    return (
+        re.sub(
+            r'\{\n\s+"(?:item|outcome|proceeding|rule)"[^{}]*?\n\s+\}',
+            lambda m: " ".join(line.strip() for line in m.group(0).splitlines()),
+            text,
+        )
+        + "\n"
+    )
 
 
 def load_facts(path: Path | None = None) -> dict:
@@ -282,7 +436,9 @@ def load_facts(path: Path | None = None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.samples.facts", description=__doc__)
-    parser.add_argument("--regenerate", action="store_true", help="rebuild facts.json (needs the shared seed truth)")
+    parser.add_argument(
+        "--regenerate", action="store_true", help="rebuild facts.json (needs the shared seed truth)"
+    )
     parser.add_argument("--seed-truth", type=Path, default=SEED_TRUTH)
     parser.add_argument("--out", type=Path, default=FACTS_FILE)
     args = parser.parse_args(argv)
@@ -294,8 +450,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(dumps(facts), encoding="utf-8")
     n = len(facts["reports"])
-    print(f"wrote {args.out}: {n} reports, {sum(r['expected_status'] == 'flagged' for r in facts['reports'])} "
-          f"flagged, {len(facts['expected_cross_year'])} cross-year breaks")
+    print(
+        f"wrote {args.out}: {n} reports,"
+        f" {sum(r['expected_status'] == 'flagged' for r in facts['reports'])} "
+        f"flagged, {len(facts['expected_cross_year'])} cross-year breaks"
+    )
     return 0
 
 

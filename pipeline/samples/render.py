@@ -12,25 +12,30 @@ from collections.abc import Iterable
 
 from pipeline import contract
 
-QUIRKS = frozenset({
-    "gbk_no_charset",      # GBK bytes, no <meta charset>
-    "gbk_wrong_charset",   # GBK bytes under a <meta charset="utf-8"> that lies
-    "word_markup",         # Word-exported MsoNormal paragraphs, spans, <br> and &nbsp; in cells
-    "nested_layout",       # the article sits inside layout tables, with a navigation table
-    "split_table",         # table 三 split over two <table> elements inside a group
-    "single_ad_table",     # all 第二十条 sub-tables in one <table>
-    "misaligned_header",   # table 三 header colspans that do not line up with the data rows
-    "renumbered",          # tables headed 一/二/三 after extra narrative sections
-    "label_noise",         # 1、 numbering, spaces and breaks inside labels, a known typo
-    "fullwidth_digits",    # values printed with full-width digits
-})
+QUIRKS = frozenset(
+    {
+        "gbk_no_charset",  # GBK bytes, no <meta charset>
+        "gbk_wrong_charset",  # GBK bytes under a <meta charset="utf-8"> that lies
+        "word_markup",  # Word-exported MsoNormal paragraphs, spans, <br> and &nbsp; in cells
+        "nested_layout",  # the article sits inside layout tables, with a navigation table
+        "split_table",  # table 三 split over two <table> elements inside a group
+        "single_ad_table",  # all 第二十条 sub-tables in one <table>
+        "misaligned_header",  # table 三 header colspans that do not line up with the data rows
+        "renumbered",  # tables headed 一/二/三 after extra narrative sections
+        "label_noise",  # 1、 numbering, spaces and breaks inside labels, a known typo
+        "fullwidth_digits",  # values printed with full-width digits
+    }
+)
 FULLWIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
 SAMPLE_NOTE = "示例数据（合成）：本页为 Gongkai 示例门户生成的合成数据，不是真实政府报告。"
 
 
 def report_title(report: dict) -> str:
     meta = report.get("report") or {}
-    return meta.get("title") or f"{meta.get('agency') or ''}{meta.get('year')}年政府信息公开工作年度报告"
+    return (
+        meta.get("title")
+        or f"{meta.get('agency') or ''}{meta.get('year')}年政府信息公开工作年度报告"
+    )
 
 
 class _Table:
@@ -73,7 +78,8 @@ class _Renderer:
 
     def cell_html(self, text: str, tag: str = "td", rowspan: int = 1, colspan: int = 1) -> str:
         attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
-            f' colspan="{colspan}"' if colspan > 1 else "")
+            f' colspan="{colspan}"' if colspan > 1 else ""
+        )
         body = html.escape(text).replace("\n", "<br>")
         if "word_markup" in self.quirks:
             body = (
@@ -88,7 +94,11 @@ class _Renderer:
             "<tr>" + "".join(self.cell_html(t, "td", r, c) for t, r, c in row) + "</tr>"
             for row in table.rows
         )
-        cls = ' class="MsoNormalTable" border="1" cellspacing="0"' if "word_markup" in self.quirks else ' border="1"'
+        cls = (
+            ' class="MsoNormalTable" border="1" cellspacing="0"'
+            if "word_markup" in self.quirks
+            else ' border="1"'
+        )
         return f"<table{cls}><tbody>{rows}</tbody></table>"
 
     # -- table 二 ---------------------------------------------------------------------------
@@ -100,20 +110,37 @@ class _Renderer:
             if not present:
                 continue
             measures = next(
-                (ms for ms in sorted((m2021, m2019), key=len, reverse=True)
-                 if ms and all((present[0], m) in entries for m in ms)),
+                (
+                    ms
+                    for ms in sorted((m2021, m2019), key=len, reverse=True)
+                    if ms and all((present[0], m) in entries for m in ms)
+                ),
                 tuple(m for m in (*m2019, *m2021) if (present[0], m) in entries),
             )
             table = _Table()
             width = max(len(measures), 3) + 1
             table.row((f"第二十条第（{clause}）项", 1, width))
             spans = self._spread(len(measures), width - 1)
-            table.row("信息内容", *[(self.label(self._measure_label(m)), 1, s)
-                                    for m, s in zip(measures, spans, strict=True)])
+            table.row(
+                "信息内容",
+                *[
+                    (self.label(self._measure_label(m)), 1, s)
+                    for m, s in zip(measures, spans, strict=True)
+                ],
+            )
             for item in present:
-                label = "行政规范性文件" if item == "normative_documents" and measures == m2021 else contract.AD_ITEMS[item]
-                table.row(self.label(label), *[(self.raw(entries.get((item, m))), 1, s)
-                                               for m, s in zip(measures, spans, strict=True)])
+                label = (
+                    "行政规范性文件"
+                    if item == "normative_documents" and measures == m2021
+                    else contract.AD_ITEMS[item]
+                )
+                table.row(
+                    self.label(label),
+                    *[
+                        (self.raw(entries.get((item, m))), 1, s)
+                        for m, s in zip(measures, spans, strict=True)
+                    ],
+                )
             tables.append(table)
         return tables
 
@@ -138,8 +165,17 @@ class _Renderer:
         outcomes = {e["outcome"] for e in entries}
         split = bool(outcomes & set(contract.SPLIT_OTHER))
         rows: list[tuple[list[tuple[str, int, int]], str | None]] = []
-        handled = [o for o in contract.OUTCOMES if o not in ("new_received", "carried_over", "carried_forward")]
-        handled = [o for o in handled if (o in contract.SPLIT_OTHER) == split or (o not in contract.SPLIT_OTHER and o != "other_handling")]
+        handled = [
+            o
+            for o in contract.OUTCOMES
+            if o not in ("new_received", "carried_over", "carried_forward")
+        ]
+        handled = [
+            o
+            for o in handled
+            if (o in contract.SPLIT_OTHER) == split
+            or (o not in contract.SPLIT_OTHER and o != "other_handling")
+        ]
         if not split:
             handled.insert(handled.index("total_handled"), "other_handling")
         rows.append(([(self.label(contract.OUTCOMES["new_received"]), 1, 3)], "new_received"))
@@ -151,9 +187,16 @@ class _Renderer:
             if first:
                 cells.append(("三、本年度办理结果", len(handled), 1))
                 first = False
-            group = next((g for g, members in contract.OUTCOME_GROUPS.items()
-                          if outcome in members and g in contract.OUTCOME_GROUP_LABELS
-                          and (g != "other" or split)), None)
+            group = next(
+                (
+                    g
+                    for g, members in contract.OUTCOME_GROUPS.items()
+                    if outcome in members
+                    and g in contract.OUTCOME_GROUP_LABELS
+                    and (g != "other" or split)
+                ),
+                None,
+            )
             if group:
                 if group not in group_seen:
                     group_seen.add(group)
@@ -225,7 +268,9 @@ class _Renderer:
         table.row(("行政复议", 1, 5), ("行政诉讼", 1, 10))
         table.row(*[(r, 2, 1) for r in results], ("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5))
         table.row(*results, *results)
-        table.row(*[self.raw(cells.get((p, r))) for p in contract.PROCEEDINGS for r in contract.RESULTS])
+        table.row(
+            *[self.raw(cells.get((p, r))) for p in contract.PROCEEDINGS for r in contract.RESULTS]
+        )
         return table
 
     # -- page ---------------------------------------------------------------------------------
@@ -242,10 +287,13 @@ class _Renderer:
             k += 1
             return f"{numbers[k - 1]}、{text}"
 
-        yield (heading("总体情况"),
-               f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
-               f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，"
-               "持续推进行政许可、行政处罚等信息公开工作。", [])
+        yield (
+            heading("总体情况"),
+            f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+            f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，"
+            "持续推进行政许可、行政处罚等信息公开工作。",
+            [],
+        )
         for title in extra:
             yield heading(title), "围绕重点领域持续做好政务公开工作。", []
         ad = self.ad_tables()
@@ -266,7 +314,11 @@ class _Renderer:
         appeals = self.appeals_table()
         if appeals:
             yield heading("政府信息公开行政复议、行政诉讼情况"), "", [appeals]
-        yield heading("存在的主要问题及改进情况"), "工作中仍存在公开内容不够全面等问题，下一步将持续改进。", []
+        yield (
+            heading("存在的主要问题及改进情况"),
+            "工作中仍存在公开内容不够全面等问题，下一步将持续改进。",
+            [],
+        )
         yield heading("其他需要报告的事项"), "无。", []
 
     def page(self, padding_paragraphs: int) -> str:
@@ -279,30 +331,49 @@ class _Renderer:
             if paragraph:
                 parts.append(self.paragraph(paragraph))
             for _ in range(padding_paragraphs if head.endswith("总体情况") else 0):
-                parts.append(self.paragraph(
-                    "坚持以公开为常态、不公开为例外，围绕群众关切加大信息公开力度，"
-                    "完善政府信息公开平台建设，规范依申请公开办理流程，提升公开质量和实效。"))
+                parts.append(
+                    self.paragraph(
+                        "坚持以公开为常态、不公开为例外，围绕群众关切加大信息公开力度，"
+                        "完善政府信息公开平台建设，规范依申请公开办理流程，提升公开质量和实效。"
+                    )
+                )
             parts.extend(self.table_html(t) for t in tables)
         article = f'<div class="TRS_Editor"><h1>{html.escape(title)}</h1>{"".join(parts)}</div>'
         if "nested_layout" in self.quirks:
-            nav = ('<table class="nav"><tr><td><a href="/">首页</a></td><td><a href="/xzxk/">行政许可</a>'
-                   '</td><td><a href="/xzcf/">行政处罚</a></td><td>2023年12月</td></tr></table>')
-            article = (f'<table width="100%"><tr><td>{nav}</td></tr><tr><td><table width="90%"><tr><td>'
-                       f"{article}</td></tr></table></td></tr></table>")
+            nav = (
+                '<table class="nav"><tr><td><a href="/">'
+                '首页</a></td><td><a href="/xzxk/">行政许可</a>'
+                '</td><td><a href="/xzcf/">行政处罚</a></td><td>2023年12月</td></tr></table>'
+            )
+            article = (
+                f'<table width="100%"><tr><td>{nav}</td></tr><tr><td><table width="90%"><tr><td>'
+                f"{article}</td></tr></table></td></tr></table>"
+            )
         charset = "" if "gbk_no_charset" in self.quirks else '<meta charset="utf-8">'
-        return (f"<!DOCTYPE html><html><head>{charset}<title>{html.escape(title)}_政府信息公开年报</title>"
-                f"</head><body><div class=\"header\">政府门户网站</div>{article}"
-                "<div class=\"footer\">主办单位：人民政府办公室 网站标识码：0000000000</div></body></html>")
+        return (
+            "<!DOCTYPE html><html>"
+            f"<head>{charset}<title>{html.escape(title)}_政府信息公开年报</title>"
+            f'</head><body><div class="header">政府门户网站</div>{article}'
+            '<div class="footer">主办单位：人民政府办公室'
+            " 网站标识码：0000000000</div></body></html>"
+        )
 
     def paragraph(self, text: str) -> str:
         if "word_markup" in self.quirks:
-            return ('<p class="MsoNormal" style="text-indent:32.0pt"><span style="font-family:'
-                    f'仿宋_GB2312"><font face="方正仿宋_GBK">{html.escape(text)}</font></span></p>')
+            return (
+                '<p class="MsoNormal" style="text-indent:32.0pt"><span style="font-family:'
+                f'仿宋_GB2312"><font face="方正仿宋_GBK">{html.escape(text)}</font></span></p>'
+            )
         return f"<p>{html.escape(text)}</p>"
 
 
-def render_html(report: dict, *, quirks: frozenset[str] = frozenset(), encoding: str = "utf-8",
-                padding_paragraphs: int = 0) -> bytes:
+def render_html(
+    report: dict,
+    *,
+    quirks: frozenset[str] = frozenset(),
+    encoding: str = "utf-8",
+    padding_paragraphs: int = 0,
+) -> bytes:
     """A full portal article page for ``report``; ``padding_paragraphs`` grows the narrative."""
     page = _Renderer(report, frozenset(quirks)).page(padding_paragraphs)
     if quirks & {"gbk_no_charset", "gbk_wrong_charset"}:

@@ -33,7 +33,6 @@ BODY_SIZE, TABLE_SIZE, TITLE_SIZE = 12.0, 9.0, 18.0
 SAMPLE_NOTE = "示例数据（合成）"
 
 
-
 def _register_font() -> None:
     """Register STSong-Light so that encrypted PDFs stay readable by pdfminer.
 
@@ -111,8 +110,10 @@ def render_pdf(
     if "applications" in new_page_before:
         doc.new_page()
     doc.heading(C.TABLE_LABELS["applications"], BODY_SIZE)
-    doc.table(_applications_table(report.get("applications") or []),
-              break_before=_applications_break(report, split_applications_at))
+    doc.table(
+        _applications_table(report.get("applications") or []),
+        break_before=_applications_break(report, split_applications_at),
+    )
     doc.space(10)
     if "appeals" in new_page_before:
         doc.new_page()
@@ -134,12 +135,16 @@ def report_tables(report: dict) -> list[tuple[str, list[list[list[tuple[str, int
     """The three tables as printed, ``[(heading, [rows, ...]), ...]``, each table's rows being
     ``(text, rowspan, colspan)`` cells: for other renderers (the DOCX test fixtures)."""
     return [
-        (C.TABLE_LABELS["active_disclosure"],
-         [t.rows for t in _active_disclosure_tables(report.get("active_disclosure") or [])]),
-        (C.TABLE_LABELS["applications"], [_applications_table(report.get("applications") or []).rows]),
+        (
+            C.TABLE_LABELS["active_disclosure"],
+            [t.rows for t in _active_disclosure_tables(report.get("active_disclosure") or [])],
+        ),
+        (
+            C.TABLE_LABELS["applications"],
+            [_applications_table(report.get("applications") or []).rows],
+        ),
         (C.TABLE_LABELS["appeals"], [_appeals_table(report.get("appeals") or []).rows]),
     ]
-
 
 
 @dataclass
@@ -167,8 +172,10 @@ def _active_disclosure_tables(entries: list[dict]) -> list[_Table]:
         n = len(measures)
         label_w = 0.34
         widths = [label_w] + [(1 - label_w) / n] * n
-        rows = [[(f"第二十条第（{clause}）项", 1, n + 1)],
-                [("信息内容", 1, 1)] + [(_measure_label(clause, m), 1, 1) for m in measures]]
+        rows = [
+            [(f"第二十条第（{clause}）项", 1, n + 1)],
+            [("信息内容", 1, 1)] + [(_measure_label(clause, m), 1, 1) for m in measures],
+        ]
         for item in present:
             label = C.AD_ITEMS[item]
             if item == "normative_documents" and measures == list(m2021):
@@ -195,8 +202,10 @@ def _applications_table(entries: list[dict]) -> _Table:
         return [(cells.get((outcome, r), ""), 1, 1) for r in requesters]
 
     rows: list[list[tuple[str, int, int]]] = [
-        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
-         ("申请人情况", 1, 7)],
+        [
+            ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
+            ("申请人情况", 1, 7),
+        ],
         [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
         [(C.REQUESTERS[r], 1, 1) for r in requesters[1:6]],
     ]
@@ -226,8 +235,9 @@ def _applications_table(entries: list[dict]) -> _Table:
 def _applications_break(report: dict, outcome: str | None) -> int | None:
     if outcome is None:
         return None
-    present = [o for o in C.OUTCOMES
-               if any(e["outcome"] == o for e in report.get("applications") or [])]
+    present = [
+        o for o in C.OUTCOMES if any(e["outcome"] == o for e in report.get("applications") or [])
+    ]
     if outcome not in present:
         raise ValueError(f"split_applications_at: {outcome!r} is not in the report")
     return 3 + present.index(outcome)  # three header rows
@@ -239,7 +249,11 @@ def _appeals_table(entries: list[dict]) -> _Table:
     labels = [(C.RESULTS[r], 1, 1) for r in results]
     rows = [
         [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
-        [*[(C.RESULTS[r], 2, 1) for r in results], ("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+        [
+            *[(C.RESULTS[r], 2, 1) for r in results],
+            ("未经复议直接起诉", 1, 5),
+            ("复议后起诉", 1, 5),
+        ],
         labels + labels,
         [(cells.get((p, r), ""), 1, 1) for p in C.PROCEEDINGS for r in results],
     ]
@@ -249,13 +263,23 @@ def _appeals_table(entries: list[dict]) -> _Table:
 # --- narrative ---------------------------------------------------------------------------
 
 _PHRASES = (
-    "坚持以习近平新时代中国特色社会主义思想为指导", "全面贯彻落实《条例》相关规范要求",
-    "不断完善政府信息公开制度", "建立健全政府信息公开保障机制", "始终将政务公开工作摆在重要位置",
-    "推进政府信息公开工作规范有序健康发展", "加强政府门户网站及政务新媒体日常管理",
-    "运用第三方检测平台实行常态化监测", "严格执行分级审核先审后发程序", "落实三审三校制度",
-    "从严从实把好政治关法律关政策关保密关文字关", "及时关停整合用户关注度低的新媒体账号",
-    "围绕中心工作进一步梳理明确政务公开的重点领域", "继续优化政策解读和关切回应等工作",
-    "加强业务指导培训", "不断提高工作人员的思想认识和业务水平", "形成工作清单做到任务具体责任明确",
+    "坚持以习近平新时代中国特色社会主义思想为指导",
+    "全面贯彻落实《条例》相关规范要求",
+    "不断完善政府信息公开制度",
+    "建立健全政府信息公开保障机制",
+    "始终将政务公开工作摆在重要位置",
+    "推进政府信息公开工作规范有序健康发展",
+    "加强政府门户网站及政务新媒体日常管理",
+    "运用第三方检测平台实行常态化监测",
+    "严格执行分级审核先审后发程序",
+    "落实三审三校制度",
+    "从严从实把好政治关法律关政策关保密关文字关",
+    "及时关停整合用户关注度低的新媒体账号",
+    "围绕中心工作进一步梳理明确政务公开的重点领域",
+    "继续优化政策解读和关切回应等工作",
+    "加强业务指导培训",
+    "不断提高工作人员的思想认识和业务水平",
+    "形成工作清单做到任务具体责任明确",
 )
 
 
@@ -273,8 +297,14 @@ class _Writer:
     that spans a page break draws on two pages.
     """
 
-    def __init__(self, *, ruled: bool, fake_bold: bool,
-                 password: tuple[str, str] | None = None, cut_labels: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        ruled: bool,
+        fake_bold: bool,
+        password: tuple[str, str] | None = None,
+        cut_labels: bool = False,
+    ) -> None:
         self.password = password
         self.cut_labels = cut_labels
         self.ruled = ruled
@@ -320,8 +350,9 @@ class _Writer:
             lines: list[str] = []
             while self.y - BODY_SIZE * 1.8 >= MARGIN_BOTTOM:
                 if not lines:
-                    lines = _wrap("\u3000\u3000" + _narrative(rng, 3), PAGE_W - 2 * MARGIN_X,
-                                  BODY_SIZE)
+                    lines = _wrap(
+                        "\u3000\u3000" + _narrative(rng, 3), PAGE_W - 2 * MARGIN_X, BODY_SIZE
+                    )
                 self.y -= BODY_SIZE * 1.8
                 self._text(MARGIN_X, self.y + BODY_SIZE * 0.4, lines.pop(0), BODY_SIZE)
         if pages:
@@ -371,8 +402,9 @@ class _Writer:
                     if pieces[k]:
                         self._cell_text(page, pieces[k], xs[c], xs[c + colspan], top, bottom)
 
-    def _cell_text(self, page: int, text: str, x0: float, x1: float, top: float,
-                   bottom: float) -> None:
+    def _cell_text(
+        self, page: int, text: str, x0: float, x1: float, top: float, bottom: float
+    ) -> None:
         lines = _wrap(text, x1 - x0 - 4, TABLE_SIZE)
         block = len(lines) * TABLE_SIZE * 1.3
         y = (top + bottom) / 2 + block / 2 - TABLE_SIZE

@@ -61,7 +61,9 @@ def _handler(portal: _Portal, log: list | None):
             self._serve(head=True)
 
         def _serve(self, head: bool):
-            conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
+            conditional = bool(
+                self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")
+            )
             if log is not None:
                 log.append((self.server.server_address[0], self.command, self.path, conditional))
             route = portal.routes.get(self.path) or portal.routes.get(urlsplit(self.path).path)
@@ -99,7 +101,9 @@ def _handler(portal: _Portal, log: list | None):
 class SampleServer:
     """All sample portals on one port; ``port=0`` picks a free one (tests)."""
 
-    def __init__(self, site_dir: Path = SITE_DIR, port: int = DEFAULT_PORT, *, log: list | None = None):
+    def __init__(
+        self, site_dir: Path = SITE_DIR, port: int = DEFAULT_PORT, *, log: list | None = None
+    ):
         self.site_dir = ensure_site(site_dir) if site_dir == SITE_DIR else site_dir
         self.hosts = json.loads((self.site_dir / "hosts.json").read_text())
         self.log = log
@@ -115,7 +119,9 @@ class SampleServer:
                 for address, pid in self.hosts.items():
                     server = ThreadingHTTPServer((address, chosen), BaseHTTPRequestHandler)
                     chosen = server.server_address[1]
-                    server.RequestHandlerClass = _handler(_Portal(self.site_dir / pid, f"{address}:{chosen}"), self.log)
+                    server.RequestHandlerClass = _handler(
+                        _Portal(self.site_dir / pid, f"{address}:{chosen}"), self.log
+                    )
                     server.daemon_threads = True
                     self.servers.append(server)
                 return chosen
@@ -139,7 +145,9 @@ class SampleServer:
 
 
 @contextmanager
-def serving(site_dir: Path = SITE_DIR, port: int = 0, *, log: list | None = None) -> Iterator[SampleServer]:
+def serving(
+    site_dir: Path = SITE_DIR, port: int = 0, *, log: list | None = None
+) -> Iterator[SampleServer]:
     """Serve the sample portals in-process for the duration of a ``with`` block."""
     server = SampleServer(site_dir, port, log=log).start()
     try:
@@ -157,21 +165,28 @@ def sample_portals(port: int, registry: Path | str | None = None):
 
 @contextmanager
 def serving_registry_port(portals) -> Iterator[SampleServer | None]:
-    """Serve the sample site on the port the registry's sample entries name (``crawl --serve-sample``)."""
+    """Serve the sample site on the port the registry's"
+    " sample entries name (``crawl --serve-sample``)."""
     ports = {urlsplit(u).port for p in portals if p.sample for u in p.start_urls}
     if not ports:
         yield None
         return
     if len(ports) > 1:
-        raise ValueError(f"sample portals use different ports {sorted(ports)}; they share one server")
+        raise ValueError(
+            f"sample portals use different ports {sorted(ports)}; they share one server"
+        )
     with serving(SITE_DIR, ports.pop() or DEFAULT_PORT) as server:
         yield server
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("serve-sample", help="serve the bundled sample portals on 127.0.0.2-7")
+    parser = subparsers.add_parser(
+        "serve-sample", help="serve the bundled sample portals on 127.0.0.2-7"
+    )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--regenerate", action="store_true", help="rebuild the site from facts.json first")
+    parser.add_argument(
+        "--regenerate", action="store_true", help="rebuild the site from facts.json first"
+    )
     parser.set_defaults(run=run)
 
 

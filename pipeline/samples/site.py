@@ -37,9 +37,17 @@ from pipeline.samples.render_pdf import render_pdf
 
 SITE_DIR = DATA_DIR / "sample_portals" / "site"
 PER_PAGE = {"trs": 5, "json": 4, "pdf_link": 4}
-LIST_PATH = {"trs": "/xxgk/ndbg/index.html", "json": "/api/ndbg/list", "pdf_link": "/gk/ndbg/index.html"}
+LIST_PATH = {
+    "trs": "/xxgk/ndbg/index.html",
+    "json": "/api/ndbg/list",
+    "pdf_link": "/gk/ndbg/index.html",
+}
 HTML_TYPE = "text/html; charset=utf-8"
-NEWS = ("关于开展{y}年政务公开培训的通知", "{d}{y}年法治政府建设年度报告", "{d}{y}年国民经济和社会发展统计公报")
+NEWS = (
+    "关于开展{y}年政务公开培训的通知",
+    "{d}{y}年法治政府建设年度报告",
+    "{d}{y}年国民经济和社会发展统计公报",
+)
 
 
 @dataclass
@@ -73,7 +81,9 @@ class ExpectedReport:
 class PortalPlan:
     portal: dict
     routes: dict[str, Route] = field(default_factory=dict)
-    listing: list[tuple[str, str, int]] = field(default_factory=list)  # (href, title, year) newest first
+    listing: list[tuple[str, str, int]] = field(
+        default_factory=list
+    )  # (href, title, year) newest first
     expected: list[ExpectedReport] = field(default_factory=list)
 
 
@@ -86,9 +96,13 @@ def _modified(year: int, day: int = 20) -> str:
 
 def _page(title: str, body: str, *, sample: bool = True) -> bytes:
     note = f'<p class="sample-note">{SAMPLE_NOTE}</p>' if sample else ""
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
-            f'<body><div class="header">政府门户网站</div><div class="TRS_Editor"><h1>{html.escape(title)}</h1>'
-            f"{note}{body}</div></body></html>").encode()
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head>"
+        '<body><div class="header">政府门户网站</div><div'
+        f' class="TRS_Editor"><h1>{html.escape(title)}</h1>'
+        f"{note}{body}</div></body></html>"
+    ).encode()
 
 
 def _attachment_markup(style: str, path: str, label: str, n: int) -> tuple[str, str]:
@@ -97,19 +111,27 @@ def _attachment_markup(style: str, path: str, label: str, n: int) -> tuple[str, 
         target = f"/module/download/downfile.jsp?classid=0&fileid={n}"
         return f'<p>附件：<a href="{html.escape(target)}">点击下载</a></p>', target
     if style == "viewer_iframe":
-        return (f'<iframe src="/pdfjs/web/viewer.html?file={quote(path, safe="")}" width="100%" height="800">'
-                "</iframe>"), path
+        return (
+            f'<iframe src="/pdfjs/web/viewer.html?file={quote(path, safe="")}"'
+            ' width="100%" height="800">'
+            "</iframe>"
+        ), path
     if style == "onclick":
-        return f"<p><span class=\"btn\" onclick=\"window.open('{path}')\">查看原文</span></p>", path
+        return f'<p><span class="btn" onclick="window.open(\'{path}\')">查看原文</span></p>', path
     if style == "embed":
-        return f'<embed src="../../..{path}" type="application/pdf" width="100%" height="800">', path
+        return (
+            f'<embed src="../../..{path}" type="application/pdf" width="100%" height="800">',
+            path,
+        )
     return f'<p>附件：<a href="{path}">{html.escape(label)}.pdf</a></p>', path
 
 
 def _plan_portal(portal: dict, reports: list[tuple[int, dict]], decoys: list[dict]) -> PortalPlan:
     plan = PortalPlan(portal)
     style, pid, host = portal["style"], portal["id"], portal["host"]
-    plan.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /admin/\nAllow: /\n", "text/plain", _modified(2018))
+    plan.routes["/robots.txt"] = Route(
+        b"User-agent: *\nDisallow: /admin/\nAllow: /\n", "text/plain", _modified(2018)
+    )
     base = "/xxgk/ndbg" if style == "trs" else "/zwgk/ndbg" if style == "json" else "/gk/ndbg"
     for index, spec in reports:
         facts, year = spec["facts"], spec["year"]
@@ -117,7 +139,11 @@ def _plan_portal(portal: dict, reports: list[tuple[int, dict]], decoys: list[dic
         n = int(hashlib.sha256(f"{pid}{year}{title}".encode()).hexdigest()[:6], 16) % 90000 + 10000
         month = f"{year + 1}01"
         article = f"{base}/{month}/t{year + 1}0120_{n}.html"
-        pdf_path = f"/uploads/ndbg/{year}/P0{year + 1}0120{n}.pdf" if style == "pdf_link" else f"{base}/{month}/P0{year + 1}0120{n}.pdf"
+        pdf_path = (
+            f"/uploads/ndbg/{year}/P0{year + 1}0120{n}.pdf"
+            if style == "pdf_link"
+            else f"{base}/{month}/P0{year + 1}0120{n}.pdf"
+        )
         modified = _modified(year)
         attachment = None
         if spec["document"] == "html":
@@ -129,28 +155,52 @@ def _plan_portal(portal: dict, reports: list[tuple[int, dict]], decoys: list[dic
             pdf = render_pdf(facts, **spec["pdf_options"])
             markup, attachment = _attachment_markup(spec["link_style"], pdf_path, title, n)
             # one PDF is served with a misleading type: the crawler must trust the bytes
-            pdf_type = "application/octet-stream" if spec["link_style"] == "download_noext" else (
-                HTML_TYPE if year == 2022 and style == "trs" else "application/pdf")
+            pdf_type = (
+                "application/octet-stream"
+                if spec["link_style"] == "download_noext"
+                else (HTML_TYPE if year == 2022 and style == "trs" else "application/pdf")
+            )
             plan.routes[attachment] = Route(pdf, pdf_type, modified)
             if spec["link_style"] == "direct":
                 article, document, attachment = attachment, attachment, None
             else:
                 intro = f"<p>{html.escape(title)}全文见附件。</p>"
-                plan.routes[article] = Route(_page(title, intro + markup, sample=spec["sample"]), HTML_TYPE, modified)
+                plan.routes[article] = Route(
+                    _page(title, intro + markup, sample=spec["sample"]), HTML_TYPE, modified
+                )
                 document = attachment
             sniffed = "pdf"
         plan.listing.append((article, title, year))
-        plan.expected.append(ExpectedReport(pid, host, year, facts["report"]["agency"], spec["agency_kind"], title,
-                                            article, document, attachment, sniffed, index))
+        plan.expected.append(
+            ExpectedReport(
+                pid,
+                host,
+                year,
+                facts["report"]["agency"],
+                spec["agency_kind"],
+                title,
+                article,
+                document,
+                attachment,
+                sniffed,
+                index,
+            )
+        )
     for i, decoy in enumerate(decoys):
         path = f"{base}/{decoy['year'] + 1}02/t{decoy['year'] + 1}0215_{i + 1}.html"
-        plan.routes[path] = Route(_page(decoy["title"], "<p>示例门户中的非报告文章。</p>"), HTML_TYPE, _modified(decoy["year"], 25))
+        plan.routes[path] = Route(
+            _page(decoy["title"], "<p>示例门户中的非报告文章。</p>"),
+            HTML_TYPE,
+            _modified(decoy["year"], 25),
+        )
         plan.listing.append((path, decoy["title"], decoy["year"]))
     for year in (2020, 2022, 2024):
         for j, pattern in enumerate(NEWS):
             title = pattern.format(y=year, d=portal["district"])
             path = f"{base}/{year}03/t{year}0301_{j}.html"
-            plan.routes[path] = Route(_page(title, "<p>示例门户中的其他信息。</p>"), HTML_TYPE, _modified(year - 1, 28))
+            plan.routes[path] = Route(
+                _page(title, "<p>示例门户中的其他信息。</p>"), HTML_TYPE, _modified(year - 1, 28)
+            )
             plan.listing.append((path, title, year))
     plan.listing.sort(key=lambda item: (-item[2], item[0]))
     return plan
@@ -169,12 +219,19 @@ def _href(path: str, list_path: str, k: int) -> str:
 
 
 def _list_html(title: str, entries: list[tuple[str, str]], pages: int, k: int) -> bytes:
-    items = "".join(f'<li><a href="{html.escape(h)}" title="{html.escape(t)}" target="_blank">{html.escape(t)}</a>'
-                    "<span>2024-01-20</span></li>" for h, t in entries)
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>'
-            f'<div class="nav"><a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a> &gt; 年度报告</div>'
-            f'<p class="sample-note">{SAMPLE_NOTE}</p><ul class="list">{items}</ul>'
-            f'<script>createPageHTML({pages}, {k}, "index", "html");</script></body></html>').encode()
+    items = "".join(
+        f'<li><a href="{html.escape(h)}" title="{html.escape(t)}"'
+        f' target="_blank">{html.escape(t)}</a>'
+        "<span>2024-01-20</span></li>"
+        for h, t in entries
+    )
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        '<div class="nav"><a href="/">首页</a> &gt;'
+        ' <a href="/xxgk/">信息公开</a> &gt; 年度报告</div>'
+        f'<p class="sample-note">{SAMPLE_NOTE}</p><ul class="list">{items}</ul>'
+        f'<script>createPageHTML({pages}, {k}, "index", "html");</script></body></html>'
+    ).encode()
 
 
 def _write_lists(plan: PortalPlan) -> None:
@@ -182,22 +239,46 @@ def _write_lists(plan: PortalPlan) -> None:
     list_path = LIST_PATH[style]
     per = PER_PAGE[style]
     listing = plan.listing
-    pinned = max((e for e in plan.expected if e.agency_kind == "district"), key=lambda e: e.year, default=None)
+    pinned = max(
+        (e for e in plan.expected if e.agency_kind == "district"),
+        key=lambda e: e.year,
+        default=None,
+    )
     pages = [listing[i : i + per] for i in range(0, len(listing), per)]
     for k, chunk in enumerate(pages):
-        entries = [(_href(path, list_path, k + j), title) for j, (path, title, _) in enumerate(chunk)]
+        entries = [
+            (_href(path, list_path, k + j), title) for j, (path, title, _) in enumerate(chunk)
+        ]
         if style == "trs" and pinned and plan.portal["id"] == "ledu":
-            entries.insert(0, (pinned.article_path, f"【置顶】{pinned.title}"))  # the same report, every page
+            entries.insert(
+                0, (pinned.article_path, f"【置顶】{pinned.title}")
+            )  # the same report, every page
         if style == "json":
-            doc = {"code": 0, "data": {"page": k + 1, "pages": len(pages), "total": len(listing),
-                                       "list": [{"title": t, "url": h, "publishTime": "2024-01-20"} for h, t in entries]}}
+            doc = {
+                "code": 0,
+                "data": {
+                    "page": k + 1,
+                    "pages": len(pages),
+                    "total": len(listing),
+                    "list": [
+                        {"title": t, "url": h, "publishTime": "2024-01-20"} for h, t in entries
+                    ],
+                },
+            }
             plan.routes[f"{list_path}?page={k + 1}"] = Route(
-                json.dumps(doc, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8", _modified(2023, 21))
+                json.dumps(doc, ensure_ascii=False).encode("utf-8"),
+                "application/json; charset=utf-8",
+                _modified(2023, 21),
+            )
         else:
             name = "index.html" if k == 0 else f"index_{k}.html"
             plan.routes[list_path.rsplit("/", 1)[0] + "/" + name] = Route(
-                _list_html(f"{plan.portal['district']} 政府信息公开工作年度报告", entries, len(pages), k),
-                HTML_TYPE, _modified(2023, 21))
+                _list_html(
+                    f"{plan.portal['district']} 政府信息公开工作年度报告", entries, len(pages), k
+                ),
+                HTML_TYPE,
+                _modified(2023, 21),
+            )
 
 
 def plan_site(facts: dict) -> list[PortalPlan]:
@@ -236,11 +317,15 @@ def generate(site_dir: Path = SITE_DIR, facts_path: Path = FACTS_FILE) -> Path:
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_bytes(route.body)
             routes[target] = {"file": name, "type": route.ctype, "modified": route.modified}
-        (root / "routes.json").write_text(json.dumps(routes, ensure_ascii=False, indent=1), encoding="utf-8")
+        (root / "routes.json").write_text(
+            json.dumps(routes, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         hosts[plan.portal["host"]] = plan.portal["id"]
     (tmp / "hosts.json").write_text(json.dumps(hosts, indent=1), encoding="utf-8")
-    (tmp / "expected.json").write_text(json.dumps([asdict(e) for e in expected_reports(facts)],
-                                                  ensure_ascii=False, indent=1), encoding="utf-8")
+    (tmp / "expected.json").write_text(
+        json.dumps([asdict(e) for e in expected_reports(facts)], ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
     (tmp / "digest").write_text(facts_digest(facts_path))
     tmp.chmod(0o755)
     old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
@@ -255,7 +340,9 @@ def ensure_site(site_dir: Path = SITE_DIR, facts_path: Path = FACTS_FILE) -> Pat
     """Generate the site unless it is already up to date with the facts file and this generator."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:12]
-    with open(Path(tempfile.gettempdir()) / f"gongkai-site-{key}.lock", "a") as lock:  # generate once
+    with open(
+        Path(tempfile.gettempdir()) / f"gongkai-site-{key}.lock", "a"
+    ) as lock:  # generate once
         fcntl.flock(lock, fcntl.LOCK_EX)
         stamp = site_dir / "digest"
         if not stamp.is_file() or stamp.read_text() != facts_digest(facts_path):

@@ -10,5 +10,14 @@ from pipeline.warehouse.publish import export_parquet, publish
 from pipeline.warehouse.reports import ReportSource, load_report
 from pipeline.warehouse.schema import connect, migrate
 
-__all__ = ["ReportSource", "build_marts", "connect", "export_parquet", "load_catalog",
-           "load_districts", "load_report", "migrate", "publish"]
+__all__ = [
+    "ReportSource",
+    "build_marts",
+    "connect",
+    "export_parquet",
+    "load_catalog",
+    "load_districts",
+    "load_report",
+    "migrate",
+    "publish",
+]

@@ -19,23 +19,41 @@ _MAX_DETAIL = 20
 _STR, _INT, _BOOL = pa.string(), pa.int64(), pa.bool_()
 # catalog key -> (column, type); timestamps arrive as ISO strings and are cast in SQL.
 DOCUMENT_FIELDS = {
-    "run_id": ("run_id", _STR), "portal": ("portal", _STR),
-    "division_code": ("division_code", _STR), "url": ("url", _STR),
-    "final_url": ("final_url", _STR), "title": ("title", _STR), "year": ("year", _INT),
-    "agency": ("agency", _STR), "agency_kind": ("agency_kind", _STR), "role": ("role", _STR),
-    "parent_url": ("parent_url", _STR), "http_status": ("http_status", _INT),
-    "etag": ("etag", _STR), "last_modified": ("last_modified", _STR),
-    "content_type": ("content_type", _STR), "sniffed_type": ("sniffed_type", _STR),
-    "bytes": ("bytes", _INT), "sha256": ("sha256", _STR), "archive_path": ("archive_path", _STR),
-    "is_sample": ("is_sample", _BOOL), "first_seen": ("first_seen", _STR),
-    "last_seen": ("last_seen", _STR), "fetched_at": ("fetched_at", _STR),
+    "run_id": ("run_id", _STR),
+    "portal": ("portal", _STR),
+    "division_code": ("division_code", _STR),
+    "url": ("url", _STR),
+    "final_url": ("final_url", _STR),
+    "title": ("title", _STR),
+    "year": ("year", _INT),
+    "agency": ("agency", _STR),
+    "agency_kind": ("agency_kind", _STR),
+    "role": ("role", _STR),
+    "parent_url": ("parent_url", _STR),
+    "http_status": ("http_status", _INT),
+    "etag": ("etag", _STR),
+    "last_modified": ("last_modified", _STR),
+    "content_type": ("content_type", _STR),
+    "sniffed_type": ("sniffed_type", _STR),
+    "bytes": ("bytes", _INT),
+    "sha256": ("sha256", _STR),
+    "archive_path": ("archive_path", _STR),
+    "is_sample": ("is_sample", _BOOL),
+    "first_seen": ("first_seen", _STR),
+    "last_seen": ("last_seen", _STR),
+    "fetched_at": ("fetched_at", _STR),
     "change": ("change", _STR),
 }
 ERROR_FIELDS = {
-    "run_id": ("run_id", _STR), "portal": ("portal", _STR),
-    "division_code": ("division_code", _STR), "url": ("url", _STR),
-    "class": ("error_class", _STR), "http_status": ("http_status", _INT),
-    "message": ("message", _STR), "attempts": ("attempts", _INT), "at": ("failed_at", _STR),
+    "run_id": ("run_id", _STR),
+    "portal": ("portal", _STR),
+    "division_code": ("division_code", _STR),
+    "url": ("url", _STR),
+    "class": ("error_class", _STR),
+    "http_status": ("http_status", _INT),
+    "message": ("message", _STR),
+    "attempts": ("attempts", _INT),
+    "at": ("failed_at", _STR),
 }
 _TIMESTAMPS = {"first_seen", "last_seen", "fetched_at", "failed_at"}
 
@@ -69,14 +87,18 @@ class _Batch:
     def insert(self, con, table: str) -> None:
         if not len(self):
             return
-        schema = pa.schema([("catalog_file", _STR), ("line_no", pa.int32())] +
-                           [(column, kind) for column, kind in self.fields.values()])
+        schema = pa.schema(
+            [("catalog_file", _STR), ("line_no", pa.int32())]
+            + [(column, kind) for column, kind in self.fields.values()]
+        )
         con.register("catalog_rows", pa.table(self.rows, schema=schema))
-        select = ", ".join(f"TRY_CAST({c} AS TIMESTAMPTZ)" if c in _TIMESTAMPS else c
-                           for c in schema.names)
+        select = ", ".join(
+            f"TRY_CAST({c} AS TIMESTAMPTZ)" if c in _TIMESTAMPS else c for c in schema.names
+        )
         try:
-            con.execute(f"INSERT INTO {table} ({', '.join(schema.names)}) "
-                        f"SELECT {select} FROM catalog_rows")
+            con.execute(
+                f"INSERT INTO {table} ({', '.join(schema.names)}) SELECT {select} FROM catalog_rows"
+            )
         finally:
             con.unregister("catalog_rows")
 
@@ -112,8 +134,14 @@ def _parse(path: Path, name: str):
             invalid += 1
             if len(detail) < _MAX_DETAIL:
                 detail.append(f"line {line_no}: {reason}")
-    summary = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "lines": lines,
-               "ignored": ignored, "invalid_lines": invalid, "invalid_detail": detail}
+    summary = {
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "lines": lines,
+        "ignored": ignored,
+        "invalid_lines": invalid,
+        "invalid_detail": detail,
+    }
     return documents, errors, summary
 
 
@@ -135,9 +163,19 @@ def load_catalog(con: duckdb.DuckDBPyConnection, catalog_dir: str | Path) -> dic
             errors.insert(con, "raw.fetch_errors")
             con.execute(
                 "INSERT INTO raw.catalog_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
-                [name, path.parent.name, summary["bytes"], summary["sha256"], summary["lines"],
-                 len(documents), len(errors), summary["ignored"], summary["invalid_lines"],
-                 summary["invalid_detail"]])
+                [
+                    name,
+                    path.parent.name,
+                    summary["bytes"],
+                    summary["sha256"],
+                    summary["lines"],
+                    len(documents),
+                    len(errors),
+                    summary["ignored"],
+                    summary["invalid_lines"],
+                    summary["invalid_detail"],
+                ],
+            )
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -22,18 +22,36 @@ FACT_OF_ITEM = {
     "fees": "fact_fees",
     "procurement": "fact_procurement",
 }
-FACT_TABLES = ("fact_regulatory_documents", "fact_permits", "fact_penalties", "fact_fees",
-               "fact_procurement", "fact_applications", "fact_appeals")
-_CLAUSE_OF_ITEM = {item: clause for clause, (items, _, _) in contract.AD_CLAUSES.items()
-                   for item in items}
+FACT_TABLES = (
+    "fact_regulatory_documents",
+    "fact_permits",
+    "fact_penalties",
+    "fact_fees",
+    "fact_procurement",
+    "fact_applications",
+    "fact_appeals",
+)
+_CLAUSE_OF_ITEM = {
+    item: clause for clause, (items, _, _) in contract.AD_CLAUSES.items() for item in items
+}
 _AXES = {
     "active_disclosure": (contract.AD_ITEMS, contract.AD_MEASURES),
     "applications": (contract.OUTCOMES, contract.REQUESTERS),
     "appeals": (contract.PROCEEDINGS, contract.RESULTS),
 }
 _PROVENANCE = ("page", "table", "row", "col")
-_COLUMNS = ("k1", "k2", "format", "count", "amount", "raw", "src_page", "src_table", "src_row",
-            "src_col")
+_COLUMNS = (
+    "k1",
+    "k2",
+    "format",
+    "count",
+    "amount",
+    "raw",
+    "src_page",
+    "src_table",
+    "src_row",
+    "src_col",
+)
 _MAX_REPORTED = 10
 
 
@@ -43,13 +61,23 @@ class Cells:
     def __init__(self) -> None:
         self.by_fact: dict[str, dict[str, list]] = {}
 
-    def add(self, fact: str, k1: str, k2: str, fmt: str | None, count: int | None,
-            amount: Decimal | None, raw: str | None, provenance: tuple) -> None:
+    def add(
+        self,
+        fact: str,
+        k1: str,
+        k2: str,
+        fmt: str | None,
+        count: int | None,
+        amount: Decimal | None,
+        raw: str | None,
+        provenance: tuple,
+    ) -> None:
         columns = self.by_fact.get(fact)
         if columns is None:
             columns = self.by_fact[fact] = {name: [] for name in _COLUMNS}
-        for name, value in zip(_COLUMNS, (k1, k2, fmt, count, amount, raw, *provenance),
-                               strict=True):
+        for name, value in zip(
+            _COLUMNS, (k1, k2, fmt, count, amount, raw, *provenance), strict=True
+        ):
             columns[name].append(value)
 
     def __len__(self) -> int:
@@ -107,8 +135,9 @@ def to_cells(document: dict) -> tuple[Cells, list[str]]:
     """Fact rows of a contract document, and the reasons to reject it (empty when none)."""
     problems: list[str] = []
     cells = Cells()
-    formats = item_formats([e for e in document.get("active_disclosure") or []
-                            if isinstance(e, dict)])
+    formats = item_formats(
+        [e for e in document.get("active_disclosure") or [] if isinstance(e, dict)]
+    )
     for table, (rows, columns) in _AXES.items():
         entries = document.get(table, [])
         if entries is None:
@@ -125,8 +154,9 @@ def to_cells(document: dict) -> tuple[Cells, list[str]]:
                 continue
             k1, k2 = (entry.get(k) for k in key_names)
             if k1 not in rows or k2 not in columns:
-                problems.append(f"{where}: unknown code {key_names[0]}={k1!r}, "
-                                f"{key_names[1]}={k2!r}")
+                problems.append(
+                    f"{where}: unknown code {key_names[0]}={k1!r}, {key_names[1]}={k2!r}"
+                )
                 continue
             if table == "active_disclosure":
                 _, m2019, m2021 = contract.AD_CLAUSES[_CLAUSE_OF_ITEM[k1]]
@@ -155,8 +185,16 @@ def to_cells(document: dict) -> tuple[Cells, list[str]]:
                     continue
             raw = entry.get("raw")
             fact = FACT_OF_ITEM[k1] if table == "active_disclosure" else f"fact_{table}"
-            cells.add(fact, k1, k2, formats.get(k1), count, amount,
-                      None if raw is None else str(raw), _provenance(entry))
+            cells.add(
+                fact,
+                k1,
+                k2,
+                formats.get(k1),
+                count,
+                amount,
+                None if raw is None else str(raw),
+                _provenance(entry),
+            )
     if len(problems) > _MAX_REPORTED:
         problems = [*problems[:_MAX_REPORTED], f"... and {len(problems) - _MAX_REPORTED} more"]
     return cells, problems
@@ -173,6 +211,11 @@ def findings(document: dict) -> tuple[list[tuple[str, str | None, str | None]], 
             problems.append(f"findings[{index}] has no rule")
             continue
         where, message = finding.get("where"), finding.get("message")
-        rows.append((finding["rule"], None if where is None else str(where),
-                     None if message is None else str(message)))
+        rows.append(
+            (
+                finding["rule"],
+                None if where is None else str(where),
+                None if message is None else str(message),
+            )
+        )
     return rows, problems

@@ -25,20 +25,30 @@ def _registry_records(portals_file: Path) -> list:
     try:
         from pipeline.portals.registry import load_portals
     except ImportError:
-        print("warehouse: pipeline.portals.registry not available; districts from "
-              "data/divisions.csv only", file=sys.stderr)
+        print(
+            "warehouse: pipeline.portals.registry not available; districts from "
+            "data/divisions.csv only",
+            file=sys.stderr,
+        )
         return []
     if not portals_file.exists():
-        print(f"warehouse: {portals_file} not found; districts from data/divisions.csv only",
-              file=sys.stderr)
+        print(
+            f"warehouse: {portals_file} not found; districts from data/divisions.csv only",
+            file=sys.stderr,
+        )
         return []
     return load_portals(portals_file)
 
 
 def _migrate(args) -> int:
     with connect(args.db) as con:
-        _print({"schema_version": con.execute(
-            "SELECT max(version) FROM main.schema_version").fetchone()[0]})
+        _print(
+            {
+                "schema_version": con.execute(
+                    "SELECT max(version) FROM main.schema_version"
+                ).fetchone()[0]
+            }
+        )
     return 0
 
 
@@ -55,9 +65,15 @@ def _load_catalog(args) -> int:
 
 
 def _load_report(args) -> int:
-    source = ReportSource(division_code=args.division_code, agency_kind=args.agency_kind,
-                          url=args.url, is_sample=args.sample, published_at=args.published_at,
-                          year=args.year, agency=args.agency)
+    source = ReportSource(
+        division_code=args.division_code,
+        agency_kind=args.agency_kind,
+        url=args.url,
+        is_sample=args.sample,
+        published_at=args.published_at,
+        year=args.year,
+        agency=args.agency,
+    )
     results = []
     with connect(args.db) as con:
         for path in args.contract:
@@ -86,9 +102,11 @@ def _publish(args) -> int:
 def _refresh(args) -> int:
     """One batch: catalog, districts, marts, then the analyst copy."""
     with connect(args.db) as con:
-        summary = {"catalog": load_catalog(con, args.catalog_dir),
-                   "districts": load_districts(con, _registry_records(args.portals)),
-                   "marts": build_marts(con, args.first_year, args.last_year)}
+        summary = {
+            "catalog": load_catalog(con, args.catalog_dir),
+            "districts": load_districts(con, _registry_records(args.portals)),
+            "marts": build_marts(con, args.first_year, args.last_year),
+        }
         summary["published"] = publish(con, args.to)
     _print(summary)
     return 0
@@ -97,8 +115,10 @@ def _refresh(args) -> int:
 def _export(args) -> int:
     source = args.source
     if not Path(source).exists():
-        print(f"warehouse: {source} does not exist; run `python -m pipeline warehouse "
-              "publish` first", file=sys.stderr)
+        print(
+            f"warehouse: {source} does not exist; run `python -m pipeline warehouse publish` first",
+            file=sys.stderr,
+        )
         return 2
     _print(export_parquet(source, args.out))
     return 0
@@ -114,13 +134,15 @@ def _describe(args) -> int:
             rows = con.execute(
                 "SELECT column_name, data_type, comment FROM duckdb_columns() "
                 "WHERE table_name = ? AND (schema_name = ? OR ? = '') ORDER BY column_index",
-                [table, schema, schema]).fetchall()
+                [table, schema, schema],
+            ).fetchall()
         else:
             rows = con.execute(
                 "SELECT schema_name || '.' || table_name, 'table', comment FROM duckdb_tables() "
                 "WHERE schema_name IN ('raw', 'core', 'marts') UNION ALL "
                 "SELECT schema_name || '.' || view_name, 'view', comment FROM duckdb_views() "
-                "WHERE schema_name IN ('raw', 'core', 'marts') ORDER BY 1").fetchall()
+                "WHERE schema_name IN ('raw', 'core', 'marts') ORDER BY 1"
+            ).fetchall()
     for name, kind, comment in rows:
         print(f"{name}\t{kind}\t{comment or ''}")
     return 0
@@ -133,8 +155,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     def command(name: str, run, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--db", type=Path, default=conf.warehouse_path,
-                         help="working warehouse (default: %(default)s)")
+        sub.add_argument(
+            "--db",
+            type=Path,
+            default=conf.warehouse_path,
+            help="working warehouse (default: %(default)s)",
+        )
         sub.set_defaults(run=run)
         return sub
 
@@ -143,13 +169,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         sub.add_argument("--last-year", type=int, default=conf.last_year)
 
     command("migrate", _migrate, "create or upgrade the working warehouse")
-    sub = command("load-districts", _load_districts,
-                  "reload core.dim_district from data/divisions.csv and the portal registry")
+    sub = command(
+        "load-districts",
+        _load_districts,
+        "reload core.dim_district from data/divisions.csv and the portal registry",
+    )
     sub.add_argument("--portals", type=Path, default=conf.portals_file)
     sub = command("load-catalog", _load_catalog, "load new crawl catalog records into raw")
     sub.add_argument("--catalog-dir", type=Path, default=conf.catalog_dir)
-    sub = command("load-report", _load_report,
-                  "load contract JSON files (output of `python -m pipeline extract`)")
+    sub = command(
+        "load-report",
+        _load_report,
+        "load contract JSON files (output of `python -m pipeline extract`)",
+    )
     sub.add_argument("contract", nargs="+", type=Path)
     sub.add_argument("--division-code", required=True)
     sub.add_argument("--agency-kind", choices=("district", "department"), default="district")
@@ -161,15 +193,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     years(command("marts", _marts, "rebuild the marts"))
     sub = command("publish", _publish, "publish the read-only analyst copy (v1.0.0 storage)")
     sub.add_argument("--to", type=Path, default=conf.analyst_copy_path)
-    sub = command("refresh", _refresh,
-                  "one batch: load catalog and districts, rebuild marts, publish")
+    sub = command(
+        "refresh", _refresh, "one batch: load catalog and districts, rebuild marts, publish"
+    )
     sub.add_argument("--catalog-dir", type=Path, default=conf.catalog_dir)
     sub.add_argument("--portals", type=Path, default=conf.portals_file)
     sub.add_argument("--to", type=Path, default=conf.analyst_copy_path)
     years(sub)
     sub = commands.add_parser("export", help="write the marts as Parquet")
-    sub.add_argument("--source", type=Path, default=conf.analyst_copy_path,
-                     help="published analyst copy (default: %(default)s)")
+    sub.add_argument(
+        "--source",
+        type=Path,
+        default=conf.analyst_copy_path,
+        help="published analyst copy (default: %(default)s)",
+    )
     sub.add_argument("--out", type=Path, default=conf.export_dir)
     sub.set_defaults(run=_export)
     sub = commands.add_parser("describe", help="tables, views and columns with their comments")

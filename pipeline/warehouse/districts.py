@@ -20,8 +20,16 @@ from pipeline.config import DATA_DIR
 DIVISIONS_CSV = DATA_DIR / "divisions.csv"
 _CODE = re.compile(r"^\d{6}$")
 # Longest suffix first: 自治县 before 县, 自治旗 before 旗.
-_LEVELS = (("自治县", "自治县"), ("自治旗", "自治旗"), ("林区", "林区"), ("特区", "特区"),
-           ("区", "市辖区"), ("县", "县"), ("旗", "旗"), ("市", "县级市"))
+_LEVELS = (
+    ("自治县", "自治县"),
+    ("自治旗", "自治旗"),
+    ("林区", "林区"),
+    ("特区", "特区"),
+    ("区", "市辖区"),
+    ("县", "县"),
+    ("旗", "旗"),
+    ("市", "县级市"),
+)
 
 
 def level_from_name(name: str) -> str | None:
@@ -50,35 +58,65 @@ def _registry_record(record) -> dict:
         values = dict(zip(keys, record, strict=False))
         get = values.get
     else:
+
         def get(key):
             return getattr(record, key, None)
+
     code = str(get("division_code") or "")
     if not _CODE.match(code):
         raise ValueError(f"registry record {record!r}: division_code must be 6 digits")
-    return {"division_code": code, "name": get("district_name") or get("name"),
-            "city": get("city"), "province": get("province"), "sample": bool(get("sample"))}
+    return {
+        "division_code": code,
+        "name": get("district_name") or get("name"),
+        "city": get("city"),
+        "province": get("province"),
+        "sample": bool(get("sample")),
+    }
 
 
-def load_districts(con: duckdb.DuckDBPyConnection, records: Iterable = (),
-                   divisions_csv: Path = DIVISIONS_CSV) -> int:
+def load_districts(
+    con: duckdb.DuckDBPyConnection, records: Iterable = (), divisions_csv: Path = DIVISIONS_CSV
+) -> int:
     """Replace core.dim_district with the CSV rows plus ``records``; return the row count."""
-    rows = {r["division_code"]: {**r, "in_registry": False, "is_sample": False}
-            for r in read_divisions(divisions_csv)}
+    rows = {
+        r["division_code"]: {**r, "in_registry": False, "is_sample": False}
+        for r in read_divisions(divisions_csv)
+    }
     for record in map(_registry_record, records):
         row = rows.get(record["division_code"])
         if row is None:
             name = record["name"] or record["division_code"]
             row = rows[record["division_code"]] = {
-                "division_code": record["division_code"], "name": name,
-                "city": record["city"], "province": record["province"],
-                "level": level_from_name(name), "note": "not in data/divisions.csv",
-                "in_registry": False, "is_sample": False}
+                "division_code": record["division_code"],
+                "name": name,
+                "city": record["city"],
+                "province": record["province"],
+                "level": level_from_name(name),
+                "note": "not in data/divisions.csv",
+                "in_registry": False,
+                "is_sample": False,
+            }
         row["in_registry"] = True
         row["is_sample"] = row["is_sample"] or record["sample"]
-    columns = ("division_code", "name", "city", "province", "level", "note", "in_registry",
-               "is_sample")
-    table = pa.table({c: [row.get(c) or (None if c not in ("in_registry", "is_sample") else False)
-                          for row in rows.values()] for c in columns})
+    columns = (
+        "division_code",
+        "name",
+        "city",
+        "province",
+        "level",
+        "note",
+        "in_registry",
+        "is_sample",
+    )
+    table = pa.table(
+        {
+            c: [
+                row.get(c) or (None if c not in ("in_registry", "is_sample") else False)
+                for row in rows.values()
+            ]
+            for c in columns
+        }
+    )
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM core.dim_district")

@@ -64,8 +64,10 @@ def build_marts(con: duckdb.DuckDBPyConnection, first_year: int, last_year: int)
     try:
         for path in files:
             con.execute(path.read_text(encoding="utf-8"))
-        counts = {path.stem: con.execute(f"SELECT count(*) FROM marts.{path.stem}").fetchone()[0]
-                  for path in files}
+        counts = {
+            path.stem: con.execute(f"SELECT count(*) FROM marts.{path.stem}").fetchone()[0]
+            for path in files
+        }
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

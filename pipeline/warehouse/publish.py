@@ -36,31 +36,43 @@ def _copy(con: duckdb.DuckDBPyConnection, source: str) -> None:
         db = _quote(source)
         tables = con.execute(
             "SELECT schema_name, table_name, comment FROM duckdb_tables() "
-            "WHERE database_name = ? AND NOT internal ORDER BY ALL", [source]).fetchall()
+            "WHERE database_name = ? AND NOT internal ORDER BY ALL",
+            [source],
+        ).fetchall()
         views = con.execute(
             "SELECT schema_name, view_name, comment, sql FROM duckdb_views() "
-            "WHERE database_name = ? AND NOT internal ORDER BY ALL", [source]).fetchall()
+            "WHERE database_name = ? AND NOT internal ORDER BY ALL",
+            [source],
+        ).fetchall()
         columns = con.execute(
             "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
             "WHERE database_name = ? AND NOT internal AND comment IS NOT NULL "
-            "ORDER BY schema_name, table_name, column_index", [source]).fetchall()
+            "ORDER BY schema_name, table_name, column_index",
+            [source],
+        ).fetchall()
         for schema in sorted({s for s, *_ in tables} | {s for s, *_ in views}):
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {_TARGET}.{_quote(schema)}")
         for schema, table, _ in tables:
-            con.execute(f"CREATE TABLE {_TARGET}.{_quote(schema)}.{_quote(table)} AS "
-                        f"SELECT * FROM {db}.{_quote(schema)}.{_quote(table)}")
+            con.execute(
+                f"CREATE TABLE {_TARGET}.{_quote(schema)}.{_quote(table)} AS "
+                f"SELECT * FROM {db}.{_quote(schema)}.{_quote(table)}"
+            )
         con.execute(f"USE {_TARGET}")
         for _, _, _, sql in views:
             con.execute(sql)
         described = [("TABLE", s, n, c) for s, n, c in tables] + [
-            ("VIEW", s, n, c) for s, n, c, _ in views]
+            ("VIEW", s, n, c) for s, n, c, _ in views
+        ]
         for kind, schema, name, comment in described:
             if comment is not None:
-                con.execute(f"COMMENT ON {kind} {_quote(schema)}.{_quote(name)} IS "
-                            f"{_literal(comment)}")
+                con.execute(
+                    f"COMMENT ON {kind} {_quote(schema)}.{_quote(name)} IS {_literal(comment)}"
+                )
         for schema, table, column, comment in columns:
-            con.execute(f"COMMENT ON COLUMN {_quote(schema)}.{_quote(table)}.{_quote(column)} "
-                        f"IS {_literal(comment)}")
+            con.execute(
+                f"COMMENT ON COLUMN {_quote(schema)}.{_quote(table)}.{_quote(column)} "
+                f"IS {_literal(comment)}"
+            )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -72,8 +84,9 @@ def _remove(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def publish(con_or_path: duckdb.DuckDBPyConnection | str | Path,
-            analyst_copy_path: str | Path) -> dict:
+def publish(
+    con_or_path: duckdb.DuckDBPyConnection | str | Path, analyst_copy_path: str | Path
+) -> dict:
     """Copy the working database to ``analyst_copy_path`` atomically; return its size."""
     target = Path(analyst_copy_path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,8 +97,9 @@ def publish(con_or_path: duckdb.DuckDBPyConnection | str | Path,
     try:
         source = con.execute("SELECT current_database()").fetchone()[0]
         con.execute("CHECKPOINT")
-        con.execute(f"ATTACH '{temp.as_posix()}' AS {_TARGET} "
-                    f"(STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute(
+            f"ATTACH '{temp.as_posix()}' AS {_TARGET} (STORAGE_VERSION '{STORAGE_VERSION}')"
+        )
         try:
             _copy(con, source)
         finally:
@@ -100,28 +114,33 @@ def publish(con_or_path: duckdb.DuckDBPyConnection | str | Path,
     finally:
         if own:
             con.close()
-    return {"path": str(target), "bytes": target.stat().st_size,
-            "storage_version": STORAGE_VERSION}
+    return {"path": str(target), "bytes": target.stat().st_size, "storage_version": STORAGE_VERSION}
 
 
-def export_parquet(analyst_copy_or_con: duckdb.DuckDBPyConnection | str | Path,
-                   out_dir: str | Path) -> dict[str, str]:
+def export_parquet(
+    analyst_copy_or_con: duckdb.DuckDBPyConnection | str | Path, out_dir: str | Path
+) -> dict[str, str]:
     """Write every ``marts`` table as ``<out_dir>/<mart>.parquet`` (temp file, then rename)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     own = not isinstance(analyst_copy_or_con, duckdb.DuckDBPyConnection)
-    con = (duckdb.connect(str(analyst_copy_or_con), read_only=True) if own
-           else analyst_copy_or_con)
+    con = duckdb.connect(str(analyst_copy_or_con), read_only=True) if own else analyst_copy_or_con
     written = {}
     try:
-        marts = [name for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
-            "AND database_name = current_database() ORDER BY table_name").fetchall()]
+        marts = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
+                "AND database_name = current_database() ORDER BY table_name"
+            ).fetchall()
+        ]
         for name in marts:
             path = out / f"{name}.parquet"
             temp = out / f".{name}.parquet.tmp"
-            con.execute(f"COPY (SELECT * FROM marts.{_quote(name)}) TO '{temp.as_posix()}' "
-                        "(FORMAT parquet, COMPRESSION zstd)")
+            con.execute(
+                f"COPY (SELECT * FROM marts.{_quote(name)}) TO '{temp.as_posix()}' "
+                "(FORMAT parquet, COMPRESSION zstd)"
+            )
             os.replace(temp, path)
             written[name] = str(path)
     finally:

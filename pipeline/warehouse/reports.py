@@ -21,16 +21,24 @@ AGENCY_KINDS = ("district", "department")
 USABLE = ("ok", "flagged", "partial")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^\d{6}$")
-_PROVENANCE_TYPES = [("src_page", pa.int32()), ("src_table", pa.int32()),
-                     ("src_row", pa.int32()), ("src_col", pa.int32())]
+_PROVENANCE_TYPES = [
+    ("src_page", pa.int32()),
+    ("src_table", pa.int32()),
+    ("src_row", pa.int32()),
+    ("src_col", pa.int32()),
+]
 _KEY_TYPES = [("report_id", pa.int64()), ("division_code", pa.string()), ("year", pa.int32())]
-_VALUE_TYPES = [("count", pa.int64()), ("amount", pa.decimal128(18, 6)), ("raw", pa.string()),
-                *_PROVENANCE_TYPES]
+_VALUE_TYPES = [
+    ("count", pa.int64()),
+    ("amount", pa.decimal128(18, 6)),
+    ("raw", pa.string()),
+    *_PROVENANCE_TYPES,
+]
 # Arrow schemas in the column order of the fact tables (tables 三 and 四 carry no format).
-_AD_SCHEMA = pa.schema([*_KEY_TYPES, ("k1", pa.string()), ("k2", pa.string()),
-                        ("format", pa.string()), *_VALUE_TYPES])
-_GRID_SCHEMA = pa.schema([*_KEY_TYPES, ("k1", pa.string()), ("k2", pa.string()),
-                          *_VALUE_TYPES])
+_AD_SCHEMA = pa.schema(
+    [*_KEY_TYPES, ("k1", pa.string()), ("k2", pa.string()), ("format", pa.string()), *_VALUE_TYPES]
+)
+_GRID_SCHEMA = pa.schema([*_KEY_TYPES, ("k1", pa.string()), ("k2", pa.string()), *_VALUE_TYPES])
 _GRID_FACTS = ("fact_applications", "fact_appeals")
 
 
@@ -105,8 +113,10 @@ def _identity(document: dict, source: ReportSource) -> str:
     sha = _object(document.get("source")).get("sha256")
     sha = (sha if isinstance(sha, str) else source.sha256 or "").lower()
     if not _SHA256.match(sha):
-        raise ValueError("the document has no source.sha256 and ReportSource.sha256 is not set: "
-                         "a report is identified by the sha256 of its source document")
+        raise ValueError(
+            "the document has no source.sha256 and ReportSource.sha256 is not set: "
+            "a report is identified by the sha256 of its source document"
+        )
     return sha
 
 
@@ -114,8 +124,7 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def load_report(con: duckdb.DuckDBPyConnection, document: dict,
-                source: ReportSource) -> dict:
+def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSource) -> dict:
     """Replace this document's rows in one transaction; return what was loaded.
 
     A document that breaks the contract is recorded with status ``failed`` and the reasons in
@@ -135,25 +144,48 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict,
     year = report.get("year") if isinstance(report.get("year"), int) else None
     year = year if year is not None else source.year
     printed_agency = _text(report.get("agency"))
-    version_key = "" if source.agency_kind == "district" else (
-        source.agency or printed_agency or source.url or "").strip()
+    version_key = (
+        ""
+        if source.agency_kind == "district"
+        else (source.agency or printed_agency or source.url or "").strip()
+    )
     raw_errors = document.get("errors") or []
     errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else [str(raw_errors)]
     status = "failed" if problems else document["status"]
-    row = [report_id, sha, source.division_code, printed_agency, source.agency_kind,
-           version_key, year, _text(report.get("title")), source.url, _text(src.get("path")),
-           _text(src.get("format")), _text(templates.get("active_disclosure")),
-           _text(templates.get("other_handling")), status, _text(document.get("status")),
-           errors, ["warehouse rejected the document: " + p for p in problems],
-           len(finding_rows), len(cells), _timestamp(source.published_at),
-           _timestamp(source.first_seen),
-           _timestamp(source.extracted_at) or _document_time(document.get("extracted_at"))
-           or datetime.now(UTC).isoformat(), bool(source.is_sample)]
+    row = [
+        report_id,
+        sha,
+        source.division_code,
+        printed_agency,
+        source.agency_kind,
+        version_key,
+        year,
+        _text(report.get("title")),
+        source.url,
+        _text(src.get("path")),
+        _text(src.get("format")),
+        _text(templates.get("active_disclosure")),
+        _text(templates.get("other_handling")),
+        status,
+        _text(document.get("status")),
+        errors,
+        ["warehouse rejected the document: " + p for p in problems],
+        len(finding_rows),
+        len(cells),
+        _timestamp(source.published_at),
+        _timestamp(source.first_seen),
+        _timestamp(source.extracted_at)
+        or _document_time(document.get("extracted_at"))
+        or datetime.now(UTC).isoformat(),
+        bool(source.is_sample),
+    ]
     con.execute("BEGIN TRANSACTION")
     try:
         previous = con.execute(
             "SELECT division_code, year, agency_kind, version_key FROM core.dim_report "
-            "WHERE report_id = ?", [report_id]).fetchone()
+            "WHERE report_id = ?",
+            [report_id],
+        ).fetchone()
         if previous is not None:
             for table in (*FACT_TABLES, "report_findings"):
                 con.execute(f"DELETE FROM core.{table} WHERE report_id = ?", [report_id])
@@ -162,39 +194,56 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict,
         alone = con.execute(
             "SELECT count(*) = 0 FROM core.dim_report WHERE division_code = ? "
             "AND year IS NOT DISTINCT FROM ? AND agency_kind = ? AND version_key = ?",
-            list(group)).fetchone()[0]
+            list(group),
+        ).fetchone()[0]
         con.execute(
             "INSERT INTO core.dim_report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), "
-            "CAST(? AS TIMESTAMPTZ), now(), ?, ?, 1)", [*row, alone])
+            "CAST(? AS TIMESTAMPTZ), now(), ?, ?, 1)",
+            [*row, alone],
+        )
         _insert_cells(con, cells, report_id, source.division_code, year)
         if finding_rows:
-            con.executemany("INSERT INTO core.report_findings VALUES (?, ?, ?, ?, ?, ?)",
-                            [(report_id, source.division_code, year, *f) for f in finding_rows])
+            con.executemany(
+                "INSERT INTO core.report_findings VALUES (?, ?, ?, ?, ?, ?)",
+                [(report_id, source.division_code, year, *f) for f in finding_rows],
+            )
         if not alone:
             _recompute_current(con, group)
         if previous is not None and tuple(previous) != group:
             _recompute_current(con, tuple(previous))
-        is_current = alone or con.execute(
-            "SELECT is_current FROM core.dim_report WHERE report_id = ?",
-            [report_id]).fetchone()[0]
+        is_current = (
+            alone
+            or con.execute(
+                "SELECT is_current FROM core.dim_report WHERE report_id = ?", [report_id]
+            ).fetchone()[0]
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return {"report_id": report_id, "status": status, "cells": len(cells),
-            "findings": len(finding_rows), "replaced": previous is not None,
-            "is_current": is_current, "load_errors": problems}
+    return {
+        "report_id": report_id,
+        "status": status,
+        "cells": len(cells),
+        "findings": len(finding_rows),
+        "replaced": previous is not None,
+        "is_current": is_current,
+        "load_errors": problems,
+    }
 
 
-def _insert_cells(con, cells: Cells, report_id: int, division_code: str,
-                  year: int | None) -> None:
+def _insert_cells(con, cells: Cells, report_id: int, division_code: str, year: int | None) -> None:
     """One bulk Arrow insert per fact table the report has cells in."""
     for fact, columns in cells.by_fact.items():
         n = len(columns["k1"])
         schema = _GRID_SCHEMA if fact in _GRID_FACTS else _AD_SCHEMA
-        data = {"report_id": [report_id] * n, "division_code": [division_code] * n,
-                "year": [year] * n, **columns}
+        data = {
+            "report_id": [report_id] * n,
+            "division_code": [division_code] * n,
+            "year": [year] * n,
+            **columns,
+        }
         table = pa.table({name: data[name] for name in schema.names}, schema=schema)
         con.from_arrow(table).insert_into(f"core.{fact}")
 
@@ -214,4 +263,6 @@ def _recompute_current(con, group: tuple) -> None:
               AND version_key = ?
         ) AS v
         WHERE r.report_id = v.report_id
-        """, list(group))
+        """,
+        list(group),
+    )

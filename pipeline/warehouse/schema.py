@@ -28,10 +28,13 @@ CREATE TABLE IF NOT EXISTS main.schema_version (
     checksum    VARCHAR NOT NULL,
     applied_at  TIMESTAMPTZ NOT NULL
 );
-COMMENT ON TABLE main.schema_version IS '架构版本：已执行的 sql/migrations 迁移文件，每个一行 (one row per applied migration file of sql/migrations)';
-COMMENT ON COLUMN main.schema_version.version IS '版本号：迁移文件名前三位数字 (the NNN of NNN_name.sql)';
+COMMENT ON TABLE main.schema_version IS '架构版本：已执行的 sql/migrations 迁移文件，每个一行'
+    ' (one row per applied migration file of sql/migrations)';
+COMMENT ON COLUMN main.schema_version.version IS '版本号：迁移文件名前三位数字'
+    ' (the NNN of NNN_name.sql)';
 COMMENT ON COLUMN main.schema_version.name IS '迁移名称 (file name of the migration)';
-COMMENT ON COLUMN main.schema_version.checksum IS '校验和：文件内容 SHA-256，已执行的迁移不得修改 (sha256 of the file; applied migrations must not change)';
+COMMENT ON COLUMN main.schema_version.checksum IS '校验和：文件内容 SHA-256，已执行的迁移不得修改'
+    ' (sha256 of the file; applied migrations must not change)';
 COMMENT ON COLUMN main.schema_version.applied_at IS '执行时间 (when it was applied)';
 """
 
@@ -81,13 +84,16 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
         if migration.version in recorded:
             if recorded[migration.version] != migration.checksum:
                 raise MigrationError(
-                    f"{migration.name} changed after it was applied; add a new migration instead")
+                    f"{migration.name} changed after it was applied; add a new migration instead"
+                )
             continue
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(migration.sql)
-            con.execute("INSERT INTO main.schema_version VALUES (?, ?, ?, now())",
-                        [migration.version, migration.name, migration.checksum])
+            con.execute(
+                "INSERT INTO main.schema_version VALUES (?, ?, ?, now())",
+                [migration.version, migration.name, migration.checksum],
+            )
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -101,13 +107,18 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
 def _code_rows() -> list[tuple]:
     rows: list[tuple] = []
     group_of = {o: g for g, outcomes in contract.OUTCOME_GROUPS.items() for o in outcomes}
-    group_label = {**contract.OUTCOME_GROUP_LABELS,
-                   "granted": contract.OUTCOMES["granted"],
-                   "partially_granted": "（二）部分公开"}
+    group_label = {
+        **contract.OUTCOME_GROUP_LABELS,
+        "granted": contract.OUTCOMES["granted"],
+        "partially_granted": "（二）部分公开",
+    }
     axes = {
-        "item": contract.AD_ITEMS, "measure": contract.AD_MEASURES,
-        "outcome": contract.OUTCOMES, "requester": contract.REQUESTERS,
-        "proceeding": contract.PROCEEDINGS, "result": contract.RESULTS,
+        "item": contract.AD_ITEMS,
+        "measure": contract.AD_MEASURES,
+        "outcome": contract.OUTCOMES,
+        "requester": contract.REQUESTERS,
+        "proceeding": contract.PROCEEDINGS,
+        "result": contract.RESULTS,
     }
     for axis, codes in axes.items():
         for position, (code, label) in enumerate(codes.items()):
@@ -121,7 +132,8 @@ def sync_codes(con: duckdb.DuckDBPyConnection) -> None:
     rows = _code_rows()
     current = con.execute(
         "SELECT axis, code, label, code_group, group_label, position FROM core.dim_code "
-        "ORDER BY axis, position").fetchall()
+        "ORDER BY axis, position"
+    ).fetchall()
     if sorted(current) == sorted(rows):
         return
     con.execute("BEGIN TRANSACTION")

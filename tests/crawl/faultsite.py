@@ -75,7 +75,13 @@ class Site:
         send(h, 200, body, ctype, {"ETag": etag, "Last-Modified": LAST_MODIFIED})
 
 
-def send(h, status: int, body: bytes, ctype: str = "text/html; charset=utf-8", headers: dict | None = None) -> None:
+def send(
+    h,
+    status: int,
+    body: bytes,
+    ctype: str = "text/html; charset=utf-8",
+    headers: dict | None = None,
+) -> None:
     h.send_response(status)
     h.send_header("Content-Type", ctype)
     h.send_header("Content-Length", str(len(body)))
@@ -125,16 +131,30 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-FAST = {"delay": 0.0, "jitter": 0.0, "backoff": 0.01, "retries": 3, "connect_timeout": 2,
-        "read_timeout": 0.5, "total_timeout": 1.5, "retry_after_max": 5}
+FAST = {
+    "delay": 0.0,
+    "jitter": 0.0,
+    "backoff": 0.01,
+    "retries": 3,
+    "connect_timeout": 2,
+    "read_timeout": 0.5,
+    "total_timeout": 1.5,
+    "retry_after_max": 5,
+}
 
 
 def portal_entry(port: int, **overrides) -> dict:
     entry = {
-        "id": "faulty", "district": "乐都区", "division_code": "630202", "city": "海东市",
-        "province": "青海省", "adapter": "trs",
+        "id": "faulty",
+        "district": "乐都区",
+        "division_code": "630202",
+        "city": "海东市",
+        "province": "青海省",
+        "adapter": "trs",
         "start_urls": [f"http://127.0.0.1:{port}/col/index.html"],
-        "allowed_hosts": ["127.0.0.1"], "allow_private": True, "politeness": dict(FAST),
+        "allowed_hosts": ["127.0.0.1"],
+        "allow_private": True,
+        "politeness": dict(FAST),
     }
     politeness = overrides.pop("politeness", {})
     entry.update(overrides)
@@ -152,15 +172,21 @@ def conf_for(tmp_path):
 
 # -- a small TRS-style portal ----------------------------------------------------------------
 def list_page(links: list[tuple[str, str]], pages: int = 1, current: int = 0) -> str:
-    items = "".join(f'<li><a href="{href}" title="{title}">{title}</a></li>' for href, title in links)
-    return (f"<html><head><meta charset='utf-8'><title>年度报告</title></head><body>"
-            f"<a href='/'>首页</a><ul class='list'>{items}</ul>"
-            f"<script>createPageHTML({pages}, {current}, \"index\", \"html\");</script></body></html>")
+    items = "".join(
+        f'<li><a href="{href}" title="{title}">{title}</a></li>' for href, title in links
+    )
+    return (
+        f"<html><head><meta charset='utf-8'><title>年度报告</title></head><body>"
+        f"<a href='/'>首页</a><ul class='list'>{items}</ul>"
+        f'<script>createPageHTML({pages}, {current}, "index", "html");</script></body></html>'
+    )
 
 
 def article(title: str, attachment_html: str) -> str:
-    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<div class='TRS_Editor'><h1>{title}</h1><p>正文</p>{attachment_html}</div></body></html>")
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<div class='TRS_Editor'><h1>{title}</h1><p>正文</p>{attachment_html}</div></body></html>"
+    )
 
 
 PDF = b"%PDF-1.4\n" + b"1 0 obj<<>>endobj\n" * 50 + b"%%EOF\n"
@@ -170,14 +196,24 @@ def basic_site() -> Site:
     """Two report years, each an article page linking a PDF; a decoy 解读 article."""
     site = Site()
     site.add("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
-    site.add("/col/index.html", list_page([
-        ("../art/2021.html", "乐都区2021年政府信息公开工作年度报告"),
-        ("/art/2022.html", "乐都区2022年政府信息公开工作年度报告"),
-        ("/art/jd.html", "《乐都区2022年政府信息公开工作年度报告》的解读"),
-    ]))
+    site.add(
+        "/col/index.html",
+        list_page(
+            [
+                ("../art/2021.html", "乐都区2021年政府信息公开工作年度报告"),
+                ("/art/2022.html", "乐都区2022年政府信息公开工作年度报告"),
+                ("/art/jd.html", "《乐都区2022年政府信息公开工作年度报告》的解读"),
+            ]
+        ),
+    )
     for year in (2021, 2022):
-        site.add(f"/art/{year}.html", article(f"乐都区{year}年政府信息公开工作年度报告",
-                                              f'<a href="/files/{year}.pdf">附件：{year}年报告.pdf</a>'))
+        site.add(
+            f"/art/{year}.html",
+            article(
+                f"乐都区{year}年政府信息公开工作年度报告",
+                f'<a href="/files/{year}.pdf">附件：{year}年报告.pdf</a>',
+            ),
+        )
         site.add(f"/files/{year}.pdf", PDF + str(year).encode(), "application/pdf")
     site.add("/art/jd.html", article("解读", '<a href="/files/jd.pdf">解读.pdf</a>'))
     site.add("/files/jd.pdf", PDF + b"jd", "application/pdf")
@@ -188,4 +224,5 @@ def sleep_then(seconds: float):
     def handler(h, site):
         time.sleep(seconds)
         send(h, 200, PDF)
+
     return handler

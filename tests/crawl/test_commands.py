@@ -11,7 +11,9 @@ from tests.crawl.faultsite import Server, basic_site, portal_entry
 def test_portals_check_prints_the_reports(tmp_path, capsys):
     with Server(basic_site()) as server:
         registry = tmp_path / "portals.yaml"
-        registry.write_text(yaml.safe_dump({"portals": [portal_entry(server.port)]}, allow_unicode=True))
+        registry.write_text(
+            yaml.safe_dump({"portals": [portal_entry(server.port)]}, allow_unicode=True)
+        )
         code = main(["portals", "check", "faulty", "--registry", str(registry), "--attachments"])
     out = capsys.readouterr().out
     assert code == 0
@@ -23,7 +25,9 @@ def test_crawl_command_summary(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GONGKAI_ARCHIVE_DIR", str(tmp_path / "archive"))
     with Server(basic_site()) as server:
         registry = tmp_path / "portals.yaml"
-        registry.write_text(yaml.safe_dump({"portals": [portal_entry(server.port)]}, allow_unicode=True))
+        registry.write_text(
+            yaml.safe_dump({"portals": [portal_entry(server.port)]}, allow_unicode=True)
+        )
         assert main(["crawl", "--registry", str(registry), "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "new 4, changed 0, unchanged 0" in out and "errors         0" in out

@@ -49,7 +49,10 @@ crawl_portal(load_portals(sys.argv[1])[0], settings(), on_event=on_event)
 def big_site():
     site = basic_site()
     years = range(2015, 2025)
-    site.add("/col/index.html", list_page([(f"/art/{y}.html", f"乐都区{y}年政府信息公开工作年度报告") for y in years]))
+    site.add(
+        "/col/index.html",
+        list_page([(f"/art/{y}.html", f"乐都区{y}年政府信息公开工作年度报告") for y in years]),
+    )
     for y in years:
         site.add(f"/art/{y}.html", article(f"{y}年报告", f'<a href="/files/{y}.pdf">附件.pdf</a>'))
         site.add(f"/files/{y}.pdf", PDF + str(y).encode(), "application/pdf")
@@ -63,7 +66,9 @@ def assert_consistent(conf):
         assert archive.holds(record["archive_path"], record["sha256"]), record["url"]
     referenced = {r["archive_path"] for r in records}
     assert set(archive.files()) == referenced  # no orphans
-    assert not list((conf.archive_dir / TMP).glob("*")) if (conf.archive_dir / TMP).exists() else True
+    assert (
+        not list((conf.archive_dir / TMP).glob("*")) if (conf.archive_dir / TMP).exists() else True
+    )
     assert not list(conf.catalog_dir.glob("*/.*.part"))
     duplicates = Counter((r["url"], r["sha256"]) for r in records)
     assert max(duplicates.values()) == 1
@@ -74,9 +79,13 @@ def test_crash_after_n_downloads_then_rerun(tmp_path):
     conf = conf_for(tmp_path)
     with Server(site) as server:
         registry = tmp_path / "portals.yaml"
-        registry.write_text(yaml.safe_dump({"portals": [portal_entry(server.port)]}, allow_unicode=True))
+        registry.write_text(
+            yaml.safe_dump({"portals": [portal_entry(server.port)]}, allow_unicode=True)
+        )
         env = {**os.environ, "GONGKAI_ARCHIVE_DIR": str(conf.archive_dir), "PYTHONPATH": str(REPO)}
-        crashed = subprocess.run([sys.executable, "-c", CRASHER, str(registry), "5"], env=env, cwd=REPO)
+        crashed = subprocess.run(
+            [sys.executable, "-c", CRASHER, str(registry), "5"], env=env, cwd=REPO
+        )
         assert crashed.returncode == 9
         assert list(conf.catalog_dir.glob("faulty/.*.jsonl.part"))  # the journal of the dead run
         assert not run_files(conf.catalog_dir, "faulty")
@@ -90,7 +99,9 @@ def test_crash_after_n_downloads_then_rerun(tmp_path):
     docs = [r for r in read_records(conf.catalog_dir) if r["kind"] == "document"]
     assert len({r["url"] for r in docs}) == 20 == len(docs)
     # documents journaled before the crash were revalidated, not downloaded again
-    whole = {r.path for r in site.log if not r.conditional and r.path.startswith(("/art", "/files"))}
+    whole = {
+        r.path for r in site.log if not r.conditional and r.path.startswith(("/art", "/files"))
+    }
     assert len(whole) == 20 - 5
 
 
@@ -103,13 +114,25 @@ def test_recovery_finishes_staged_files_and_drops_strays(tmp_path):
     sha, staged = archive.stage(body, "faulty", run_id)
     _stray_sha, stray = archive.stage(PDF + b"stray", "faulty", run_id)
     relative = archive.relative_path(sha, "pdf")
-    record = {"kind": "document", "portal": "faulty", "url": "http://x/a.pdf", "sha256": sha,
-              "archive_path": relative, "first_seen": "2026-01-01T00:00:00.000000Z"}
-    lost = {**record, "url": "http://x/b.pdf", "sha256": "0" * 64,
-            "archive_path": archive.relative_path("0" * 64, "pdf")}
+    record = {
+        "kind": "document",
+        "portal": "faulty",
+        "url": "http://x/a.pdf",
+        "sha256": sha,
+        "archive_path": relative,
+        "first_seen": "2026-01-01T00:00:00.000000Z",
+    }
+    lost = {
+        **record,
+        "url": "http://x/b.pdf",
+        "sha256": "0" * 64,
+        "archive_path": archive.relative_path("0" * 64, "pdf"),
+    }
     journal = conf.catalog_dir / "faulty" / f".{run_id}.jsonl.part"
     journal.parent.mkdir(parents=True)
-    journal.write_bytes(json.dumps(record).encode() + b"\n" + json.dumps(lost).encode() + b"\n{\"kind\": \"docu")
+    journal.write_bytes(
+        json.dumps(record).encode() + b"\n" + json.dumps(lost).encode() + b'\n{"kind": "docu'
+    )
 
     catalog = PortalCatalog(conf.catalog_dir, archive, "faulty")
     catalog.close()

@@ -6,24 +6,56 @@ from pipeline.crawl.discovery import agency_of, attachments, entry_for
 from pipeline.portals.registry import parse_registry
 from pipeline.sniff import sniff
 
-PORTAL = parse_registry({"portals": [{
-    "id": "ledu", "district": "乐都区", "division_code": "630202", "city": "海东市", "province": "青海省",
-    "start_urls": ["http://a.gov.cn/ndbg/index.html"], "district_aliases": ["乐都区政府办公室"]}]})[0]
+PORTAL = parse_registry(
+    {
+        "portals": [
+            {
+                "id": "ledu",
+                "district": "乐都区",
+                "division_code": "630202",
+                "city": "海东市",
+                "province": "青海省",
+                "start_urls": ["http://a.gov.cn/ndbg/index.html"],
+                "district_aliases": ["乐都区政府办公室"],
+            }
+        ]
+    }
+)[0]
 
 
 def test_agency_kind():
-    assert agency_of("乐都区2021年政府信息公开工作年度报告", PORTAL) == ("乐都区人民政府", "district")
+    assert agency_of("乐都区2021年政府信息公开工作年度报告", PORTAL) == (
+        "乐都区人民政府",
+        "district",
+    )
     assert agency_of("海东市乐都区人民政府2021年政府信息公开工作年度报告", PORTAL)[1] == "district"
     assert agency_of("2021年政府信息公开工作年度报告", PORTAL)[1] == "district"
     assert agency_of("乐都区政府办公室2021年政府信息公开工作年度报告", PORTAL)[1] == "district"
-    assert agency_of("乐都区教育局2021年政府信息公开工作年度报告", PORTAL) == ("乐都区教育局", "department")
-    assert agency_of("2021年度乐都区碾伯镇政府信息公开工作年度报告", PORTAL) == ("乐都区碾伯镇", "department")
+    assert agency_of("乐都区教育局2021年政府信息公开工作年度报告", PORTAL) == (
+        "乐都区教育局",
+        "department",
+    )
+    assert agency_of("2021年度乐都区碾伯镇政府信息公开工作年度报告", PORTAL) == (
+        "乐都区碾伯镇",
+        "department",
+    )
 
 
 def test_entry_year_and_tags():
-    entry = entry_for("http://a.gov.cn/x.html#top", "【置顶】乐都区2022年度政府信息公开工作年报", PORTAL)
-    assert entry.year == 2022 and entry.url == "http://a.gov.cn/x.html" and entry.agency_kind == "district"
-    assert entry_for("http://a.gov.cn/y.html", "关于《乐都区2022年政府信息公开工作年度报告》的解读", PORTAL) is None
+    entry = entry_for(
+        "http://a.gov.cn/x.html#top", "【置顶】乐都区2022年度政府信息公开工作年报", PORTAL
+    )
+    assert (
+        entry.year == 2022
+        and entry.url == "http://a.gov.cn/x.html"
+        and entry.agency_kind == "district"
+    )
+    assert (
+        entry_for(
+            "http://a.gov.cn/y.html", "关于《乐都区2022年政府信息公开工作年度报告》的解读", PORTAL
+        )
+        is None
+    )
 
 
 def test_attachments_everywhere():
@@ -39,9 +71,13 @@ def test_attachments_everywhere():
     </div></body></html>""".encode()
     found = dict(attachments(page, "http://a.gov.cn/ndbg/202201/t1.html"))
     assert set(found) == {
-        "http://a.gov.cn/ndbg/202201/P020220101.pdf", "http://a.gov.cn/ndbg/files/report.doc",
-        "http://a.gov.cn/module/download/downfile.jsp?fileid=99", "http://a.gov.cn/uploads/a.pdf",
-        "http://a.gov.cn/uploads/b.pdf", "http://a.gov.cn/uploads/c.pdf"}
+        "http://a.gov.cn/ndbg/202201/P020220101.pdf",
+        "http://a.gov.cn/ndbg/files/report.doc",
+        "http://a.gov.cn/module/download/downfile.jsp?fileid=99",
+        "http://a.gov.cn/uploads/a.pdf",
+        "http://a.gov.cn/uploads/b.pdf",
+        "http://a.gov.cn/uploads/c.pdf",
+    }
 
 
 def test_sniff():

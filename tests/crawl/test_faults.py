@@ -23,6 +23,7 @@ def burst_then_ok(statuses, headers=None):
             send(h, statuses[n - 1], b"busy", headers=headers)
         else:
             send(h, 200, PDF + b"2022", "application/pdf")
+
     return handler
 
 
@@ -69,6 +70,7 @@ def redirect_to(target):
         h.send_header("Location", location)
         h.send_header("Content-Length", "0")
         h.end_headers()
+
     return handler
 
 
@@ -102,9 +104,24 @@ CASES = {
     "slow_drip": (TARGET, drip, "timeout", True),
     "body_cut_short": (TARGET, cut_short, "connection", True),
     "gzip_bomb": (TARGET, gzip_bomb, "too_large", False),
-    "redirect_loop": (TARGET, redirect_to(lambda h: "/loop/a" if "2022" in h.path else TARGET), "redirect", False),
-    "redirect_off_allow_list": (TARGET, redirect_to(lambda h: f"http://localhost:{h.server.server_address[1]}/files/2022.pdf"), "redirect", False),
-    "redirect_link_local": (TARGET, redirect_to("http://169.254.169.254/latest/meta-data/"), "redirect", False),
+    "redirect_loop": (
+        TARGET,
+        redirect_to(lambda h: "/loop/a" if "2022" in h.path else TARGET),
+        "redirect",
+        False,
+    ),
+    "redirect_off_allow_list": (
+        TARGET,
+        redirect_to(lambda h: f"http://localhost:{h.server.server_address[1]}/files/2022.pdf"),
+        "redirect",
+        False,
+    ),
+    "redirect_link_local": (
+        TARGET,
+        redirect_to("http://169.254.169.254/latest/meta-data/"),
+        "redirect",
+        False,
+    ),
     "attachment_404": (TARGET, lambda h, s: send(h, 404, b"gone"), "http", False),
     "oversize": (TARGET, oversize, "too_large", False),
     "waf_412": ("/art/2022.html", waf, "blocked", False),
@@ -167,20 +184,31 @@ def test_wrong_charset_header(tmp_path):
     """GBK bytes served as charset=utf-8: the report title still reads right."""
     site = basic_site()
     body, _ = site.static["/col/index.html"]
-    site.add("/col/index.html", body.decode("utf-8").replace("charset='utf-8'", "").encode("gbk"),
-             "text/html; charset=utf-8")
+    site.add(
+        "/col/index.html",
+        body.decode("utf-8").replace("charset='utf-8'", "").encode("gbk"),
+        "text/html; charset=utf-8",
+    )
     conf = conf_for(tmp_path)
     with Server(site) as server:
         result = crawl_portal(make_portal(server.port), conf)
     assert not result.errors
-    titles = {d["title"] for d in current_documents(conf.catalog_dir, "faulty") if d["role"] == "article"}
-    assert titles == {"乐都区2021年政府信息公开工作年度报告", "乐都区2022年政府信息公开工作年度报告"}
+    titles = {
+        d["title"] for d in current_documents(conf.catalog_dir, "faulty") if d["role"] == "article"
+    }
+    assert titles == {
+        "乐都区2021年政府信息公开工作年度报告",
+        "乐都区2022年政府信息公开工作年度报告",
+    }
 
 
-@pytest.mark.parametrize("robots, cls, retryable", [
-    ("disallow", "robots", False),
-    ("503", "robots", True),
-])
+@pytest.mark.parametrize(
+    "robots, cls, retryable",
+    [
+        ("disallow", "robots", False),
+        ("503", "robots", True),
+    ],
+)
 def test_robots(robots, cls, retryable, tmp_path):
     site = basic_site()
     if robots == "disallow":
@@ -225,21 +253,32 @@ def test_endless_json_list(tmp_path):
         items = [{"title": f"通知{page}-{i}", "url": f"/art/n{page}-{i}.html"} for i in range(3)]
         if page == 1:
             items.append({"title": "乐都区2021年政府信息公开工作年度报告", "url": "/art/2021.html"})
-        send(h, 200, json.dumps({"data": {"list": items}, "hasNext": True}).encode(), "application/json")
+        send(
+            h,
+            200,
+            json.dumps({"data": {"list": items}, "hasNext": True}).encode(),
+            "application/json",
+        )
 
     conf = conf_for(tmp_path)
     with Server(site) as server:
         for page in range(1, 30):
             site.fault(f"/api/list?page={page}", endless)
-        portal = make_portal(server.port, adapter="json_list", max_pages=7,
-                             start_urls=[server.url("/api/list")],
-                             pagination={"style": "json", "items": "data.list"})
+        portal = make_portal(
+            server.port,
+            adapter="json_list",
+            max_pages=7,
+            start_urls=[server.url("/api/list")],
+            pagination={"style": "json", "items": "data.list"},
+        )
         result = crawl_portal(portal, conf)
     assert result.list_pages == 7
     assert result.page_limits == [server.url("/api/list")]
     assert not result.errors
     assert {d["url"] for d in current_documents(conf.catalog_dir, "faulty")} == {
-        server.url("/art/2021.html"), server.url("/files/2021.pdf")}
+        server.url("/art/2021.html"),
+        server.url("/files/2021.pdf"),
+    }
 
 
 def test_catalog_records_failures_and_documents(tmp_path):
@@ -250,11 +289,42 @@ def test_catalog_records_failures_and_documents(tmp_path):
         crawl_portal(make_portal(server.port), conf)
     records = list(read_records(conf.catalog_dir, "faulty"))
     error = next(r for r in records if r["kind"] == "fetch_error")
-    assert {"run_id", "portal", "division_code", "url", "class", "http_status", "message",
-            "attempts", "at"} <= set(error)
+    assert {
+        "run_id",
+        "portal",
+        "division_code",
+        "url",
+        "class",
+        "http_status",
+        "message",
+        "attempts",
+        "at",
+    } <= set(error)
     assert error["http_status"] == 404 and error["attempts"] == 1
     doc = next(r for r in records if r["kind"] == "document")
-    assert {"run_id", "portal", "division_code", "url", "final_url", "title", "year", "agency",
-            "agency_kind", "role", "parent_url", "http_status", "etag", "last_modified",
-            "content_type", "sniffed_type", "bytes", "sha256", "archive_path", "is_sample",
-            "first_seen", "last_seen", "fetched_at", "change"} <= set(doc)
+    assert {
+        "run_id",
+        "portal",
+        "division_code",
+        "url",
+        "final_url",
+        "title",
+        "year",
+        "agency",
+        "agency_kind",
+        "role",
+        "parent_url",
+        "http_status",
+        "etag",
+        "last_modified",
+        "content_type",
+        "sniffed_type",
+        "bytes",
+        "sha256",
+        "archive_path",
+        "is_sample",
+        "first_seen",
+        "last_seen",
+        "fetched_at",
+        "change",
+    } <= set(doc)

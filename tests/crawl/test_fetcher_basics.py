@@ -19,8 +19,10 @@ def test_first_crawl_then_unchanged_rerun(tmp_path):
         assert not first.errors
         docs = current_documents(conf.catalog_dir, "faulty")
         urls = {d["url"]: d for d in docs}
-        assert set(urls) == {server.url(p) for p in ("/art/2021.html", "/art/2022.html",
-                                                     "/files/2021.pdf", "/files/2022.pdf")}
+        assert set(urls) == {
+            server.url(p)
+            for p in ("/art/2021.html", "/art/2022.html", "/files/2021.pdf", "/files/2022.pdf")
+        }
         pdf = urls[server.url("/files/2021.pdf")]
         assert pdf["role"] == "attachment" and pdf["sniffed_type"] == "pdf" and pdf["year"] == 2021
         assert pdf["parent_url"] == server.url("/art/2021.html")
@@ -33,7 +35,9 @@ def test_first_crawl_then_unchanged_rerun(tmp_path):
         assert not second.errors
         assert second.new == second.changed == 0 and second.unchanged == 4
         assert second.bytes_stored == 0
-        assert site.log and all(r.conditional for r in site.log), [r for r in site.log if not r.conditional]
+        assert site.log and all(r.conditional for r in site.log), [
+            r for r in site.log if not r.conditional
+        ]
         assert run_files(conf.catalog_dir, "faulty") == files_before
         assert second.run_file is None
 
@@ -46,6 +50,9 @@ def test_first_crawl_then_unchanged_rerun(tmp_path):
         latest = {d["url"]: d for d in current_documents(conf.catalog_dir, "faulty")}
         assert latest[pdf["url"]]["sha256"] != pdf["sha256"]
         assert latest[pdf["url"]]["change"] == "changed"
-        records = [json.loads(line) for f in run_files(conf.catalog_dir, "faulty")
-                   for line in f.read_text().splitlines()]
+        records = [
+            json.loads(line)
+            for f in run_files(conf.catalog_dir, "faulty")
+            for line in f.read_text().splitlines()
+        ]
         assert sum(1 for r in records if r.get("url") == pdf["url"]) == 2

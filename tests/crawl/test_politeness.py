@@ -48,8 +48,10 @@ def test_one_request_per_host_hosts_in_parallel(tmp_path):
 
     a.fault("/files/2021.pdf", a_waits_for_b)
     with Server(a) as sa, Server(b) as sb:
-        portals = [make_portal(sa.port, id="host-a", politeness={"delay": 0.01}),
-                   make_portal(sb.port, id="host-b", politeness={"delay": 0.01})]
+        portals = [
+            make_portal(sa.port, id="host-a", politeness={"delay": 0.01}),
+            make_portal(sb.port, id="host-b", politeness={"delay": 0.01}),
+        ]
         # two portals on host B share its slot too
         portals.append(make_portal(sb.port, id="host-b2", politeness={"delay": 0.01}))
         summary = crawl(portals, conf_for(tmp_path), progress=False)

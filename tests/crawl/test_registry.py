@@ -8,8 +8,14 @@ import pytest
 
 from pipeline.portals.registry import RegistryError, load_portals, parse_registry
 
-GOOD = {"id": "x", "district": "乐都区", "division_code": "630202", "city": "海东市", "province": "青海省",
-        "start_urls": ["https://www.ledu.gov.cn/xxgk/ndbg/index.html"]}
+GOOD = {
+    "id": "x",
+    "district": "乐都区",
+    "division_code": "630202",
+    "city": "海东市",
+    "province": "青海省",
+    "start_urls": ["https://www.ledu.gov.cn/xxgk/ndbg/index.html"],
+}
 
 
 def parse(**changes):
@@ -18,21 +24,24 @@ def parse(**changes):
     return parse_registry({"portals": [entry]})
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"division_code": "63020"}, "division_code"),
-    ({"district": None}, "district"),
-    ({"start_urls": ["ftp://example.org/"]}, "start_urls"),
-    ({"adapter": "drupal"}, "adapter"),
-    ({"politeness": {"delay": -1}}, "politeness.delay"),
-    ({"politeness": {"speed": 3}}, "politeness.speed"),
-    ({"link_rule": {"include": ["("]}}, "link_rule.include"),
-    ({"allowed_hosts": ["other.gov.cn"]}, "allowed_hosts"),
-    ({"pagination": {"style": "query"}}, "pagination.param"),
-    ({"adapter": "json_list"}, "pagination.style"),
-    ({"adapter": "spa", "pagination": {"style": "json"}}, "options.article_api"),
-    ({"max_pages": 0}, "max_pages"),
-    ({"id": "Has Space"}, "id"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"division_code": "63020"}, "division_code"),
+        ({"district": None}, "district"),
+        ({"start_urls": ["ftp://example.org/"]}, "start_urls"),
+        ({"adapter": "drupal"}, "adapter"),
+        ({"politeness": {"delay": -1}}, "politeness.delay"),
+        ({"politeness": {"speed": 3}}, "politeness.speed"),
+        ({"link_rule": {"include": ["("]}}, "link_rule.include"),
+        ({"allowed_hosts": ["other.gov.cn"]}, "allowed_hosts"),
+        ({"pagination": {"style": "query"}}, "pagination.param"),
+        ({"adapter": "json_list"}, "pagination.style"),
+        ({"adapter": "spa", "pagination": {"style": "json"}}, "options.article_api"),
+        ({"max_pages": 0}, "max_pages"),
+        ({"id": "Has Space"}, "id"),
+    ],
+)
 def test_errors_name_entry_and_field(changes, field):
     with pytest.raises(RegistryError) as err:
         parse(**changes)
@@ -55,6 +64,13 @@ def test_defaults_and_duplicates():
 
 
 def test_shipped_registries_load():
-    assert {p.id for p in load_portals()} >= {"ledu", "pingan", "minhe", "huzhu", "hualong", "xunhua"}
+    assert {p.id for p in load_portals()} >= {
+        "ledu",
+        "pingan",
+        "minhe",
+        "huzhu",
+        "hualong",
+        "xunhua",
+    }
     example = load_portals(Path(__file__).resolve().parents[2] / "data" / "portals.example.yaml")
     assert example and all(not p.verified and not p.sample and not p.allow_private for p in example)

@@ -29,7 +29,11 @@ def test_registry_matches_facts():
     assert set(portals) == {p["id"] for p in facts["portals"]}
     for spec in facts["portals"]:
         portal = portals[spec["id"]]
-        assert (portal.division_code, portal.district_name, portal.city) == (spec["division_code"], spec["district"], spec["city"])
+        assert (portal.division_code, portal.district_name, portal.city) == (
+            spec["division_code"],
+            spec["district"],
+            spec["city"],
+        )
         assert urlsplit(portal.start_urls[0]).hostname == spec["host"]
         assert set(spec["district_aliases"]) <= set(portal.district_aliases)
 

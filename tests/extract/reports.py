@@ -30,23 +30,31 @@ def ad_entries(formats: dict[str, str], procurement: bool = False) -> list[dict]
 
 def applications(split_other: bool, base: int = 3) -> list[dict]:
     """A consistent table 三: every rule holds."""
-    leaves = [o for o in contract.HANDLING_LEAVES
-              if (o in contract.SPLIT_OTHER) == split_other or
-              (o not in contract.SPLIT_OTHER and o != "other_handling")]
+    leaves = [
+        o
+        for o in contract.HANDLING_LEAVES
+        if (o in contract.SPLIT_OTHER) == split_other
+        or (o not in contract.SPLIT_OTHER and o != "other_handling")
+    ]
     if not split_other:
         leaves.append("other_handling")
     out = []
     for requester_index, requester in enumerate(r for r in contract.REQUESTERS if r != "total"):
         col = {leaf: (i + requester_index + base) % 4 for i, leaf in enumerate(leaves)}
         handled = sum(col.values())
-        col.update(total_handled=handled, carried_forward=2, carried_over=1,
-                   new_received=handled + 2 - 1)
-        out += [{"outcome": o, "requester": requester, "value": v, "raw": str(v)}
-                for o, v in col.items()]
+        col.update(
+            total_handled=handled, carried_forward=2, carried_over=1, new_received=handled + 2 - 1
+        )
+        out += [
+            {"outcome": o, "requester": requester, "value": v, "raw": str(v)}
+            for o, v in col.items()
+        ]
     totals: dict[str, int] = {}
     for e in out:
         totals[e["outcome"]] = totals.get(e["outcome"], 0) + e["value"]
-    out += [{"outcome": o, "requester": "total", "value": v, "raw": str(v)} for o, v in totals.items()]
+    out += [
+        {"outcome": o, "requester": "total", "value": v, "raw": str(v)} for o, v in totals.items()
+    ]
     return out
 
 
@@ -55,20 +63,37 @@ def appeals(values: tuple[int, int, int, int] = (2, 1, 0, 1)) -> list[dict]:
     for proceeding in contract.PROCEEDINGS:
         row = dict(zip(("upheld", "corrected", "other", "pending"), values, strict=True))
         row["total"] = sum(values)
-        out += [{"proceeding": proceeding, "result": r, "value": v, "raw": str(v)} for r, v in row.items()]
+        out += [
+            {"proceeding": proceeding, "result": r, "value": v, "raw": str(v)}
+            for r, v in row.items()
+        ]
     return out
 
 
-def report(*, year: int = 2021, agency: str = "乐都区人民政府", formats: dict[str, str] | None = None,
-           split_other: bool = False, procurement: bool = False,
-           tables: tuple[str, ...] = contract.TABLES) -> dict:
+def report(
+    *,
+    year: int = 2021,
+    agency: str = "乐都区人民政府",
+    formats: dict[str, str] | None = None,
+    split_other: bool = False,
+    procurement: bool = False,
+    tables: tuple[str, ...] = contract.TABLES,
+) -> dict:
     formats = formats or dict.fromkeys("一五六八", "2021")
     doc = {
         "contract": contract.CONTRACT,
-        "report": {"agency": agency, "year": year, "title": f"{agency}{year}年政府信息公开工作年度报告"},
-        "templates": {"active_disclosure": formats["一"],
-                      "other_handling": "split" if split_other else "single"},
-        "active_disclosure": ad_entries(formats, procurement) if "active_disclosure" in tables else [],
+        "report": {
+            "agency": agency,
+            "year": year,
+            "title": f"{agency}{year}年政府信息公开工作年度报告",
+        },
+        "templates": {
+            "active_disclosure": formats["一"],
+            "other_handling": "split" if split_other else "single",
+        },
+        "active_disclosure": ad_entries(formats, procurement)
+        if "active_disclosure" in tables
+        else [],
         "applications": applications(split_other) if "applications" in tables else [],
         "appeals": appeals() if "appeals" in tables else [],
     }

@@ -28,7 +28,8 @@ def test_extracts_exactly(truth, tmp_path):
     out.write_text(json.dumps(extract_path(document_for(truth)), ensure_ascii=False), "utf-8")
     score = subprocess.run(
         [sys.executable, str(truth.parents[2] / "contract" / "score.py"), str(out), str(truth)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert score.returncode == 0, score.stdout
 
@@ -38,7 +39,8 @@ def test_cli_prints_one_contract_object_for_the_seed():
     seed = next(t for t in CASES if t.parent.name == "seed")
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline", "extract", str(document_for(seed))],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)

@@ -25,7 +25,11 @@ def test_word_exported_page_with_broken_labels_and_noisy_cells():
     got = cells(doc)
     assert doc["status"] == "partial"
     assert doc["errors"][0] == "table 三 (收到和处理政府信息公开申请情况) not found"
-    assert doc["report"] == {"agency": "某县", "year": 2022, "title": "某县2022年政府信息公开工作年度报告"}
+    assert doc["report"] == {
+        "agency": "某县",
+        "year": 2022,
+        "title": "某县2022年政府信息公开工作年度报告",
+    }
     assert doc["templates"] == {"active_disclosure": "2021", "other_handling": None}
     assert got[("active_disclosure", "regulations", "repealed")] is None  # &nbsp; is blank, not 0
     assert got[("active_disclosure", "normative_documents", "issued")] == 22
@@ -82,8 +86,10 @@ def test_gbk_page_without_or_with_a_lying_charset(quirk):
 
 
 def test_gb2312_declared_page_with_gbk_only_characters():
-    page = ('<html><head><meta charset="gb2312"><title>x</title></head><body>'
-            "<p>朱镕基 堃 2023年政府信息公开工作年度报告</p></body></html>")
+    page = (
+        '<html><head><meta charset="gb2312"><title>x</title></head><body>'
+        "<p>朱镕基 堃 2023年政府信息公开工作年度报告</p></body></html>"
+    )
     assert "镕" in decode_bytes(page.encode("gbk"))
 
 
@@ -128,7 +134,9 @@ def test_source_arithmetic_error_is_flagged_not_fixed():
             entry["value"], entry["raw"] = 0, "0"
     doc = extract_bytes(render_html(facts))
     assert doc["status"] == "flagged"
-    assert [(f["rule"], f["where"]) for f in doc["findings"]] == [("appeal_sum", "appeals/reconsideration")]
+    assert [(f["rule"], f["where"]) for f in doc["findings"]] == [
+        ("appeal_sum", "appeals/reconsideration")
+    ]
     assert cells(doc) == cells(facts)
 
 
@@ -139,7 +147,9 @@ def test_renumbered_tables_after_extra_narrative_sections():
 
 
 def test_linearised_text_copy():
-    facts = report(split_other=True, formats={"一": "2019", "五": "2021", "六": "2021", "八": "2021"})
+    facts = report(
+        split_other=True, formats={"一": "2019", "五": "2021", "六": "2021", "八": "2021"}
+    )
     text = render_text(facts)
     assert sniff(text.encode()) == "text"
     doc = extract_bytes(text.encode())
@@ -154,7 +164,9 @@ def test_provenance_points_at_the_grid_cell():
     assert (permits["table"], permits["row"], permits["col"]) == (0, 6, 1)
 
 
-@pytest.mark.parametrize("data", [b"", b"\x00\x01\x02garbage", b"%PDF-1.7 truncated", "随便".encode()])
+@pytest.mark.parametrize(
+    "data", [b"", b"\x00\x01\x02garbage", b"%PDF-1.7 truncated", "随便".encode()]
+)
 def test_bad_input_never_raises(data):
     doc = extract_bytes(data)
     assert doc["status"] in ("failed", "unsupported")

@@ -50,24 +50,35 @@ def reports(draw, allow_blank: bool):
                     value, raw = draw(raw_count(allow_blank, negative=measure == "items_change"))
                 ad.append({"item": item, "measure": measure, "value": value, "raw": raw})
     split = draw(st.booleans())
-    outcomes = [o for o in contract.OUTCOMES
-                if (o == "other_handling" and not split) or (o in contract.SPLIT_OTHER and split)
-                or (o != "other_handling" and o not in contract.SPLIT_OTHER)]
+    outcomes = [
+        o
+        for o in contract.OUTCOMES
+        if (o == "other_handling" and not split)
+        or (o in contract.SPLIT_OTHER and split)
+        or (o != "other_handling" and o not in contract.SPLIT_OTHER)
+    ]
     applications = []
     for outcome in outcomes:
         for requester in contract.REQUESTERS:
             value, raw = draw(raw_count(allow_blank))
-            applications.append({"outcome": outcome, "requester": requester, "value": value, "raw": raw})
+            applications.append(
+                {"outcome": outcome, "requester": requester, "value": value, "raw": raw}
+            )
     appeals = []
     for proceeding in contract.PROCEEDINGS:
         for result in contract.RESULTS:
             value, raw = draw(raw_count(allow_blank))
             appeals.append({"proceeding": proceeding, "result": result, "value": value, "raw": raw})
     year = draw(st.integers(2019, 2025))
-    agency = draw(st.sampled_from(["乐都区人民政府", "平安区人民政府", "民和回族土族自治县人民政府"]))
+    agency = draw(
+        st.sampled_from(["乐都区人民政府", "平安区人民政府", "民和回族土族自治县人民政府"])
+    )
     return {
         "report": {"agency": agency, "year": year, "title": None},
-        "templates": {"active_disclosure": formats["一"], "other_handling": "split" if split else "single"},
+        "templates": {
+            "active_disclosure": formats["一"],
+            "other_handling": "split" if split else "single",
+        },
         "active_disclosure": ad,
         "applications": applications,
         "appeals": appeals,
@@ -85,7 +96,9 @@ def assert_round_trip(facts: dict, doc: dict) -> None:
     assert doc["report"]["agency"] == facts["report"]["agency"]
     assert doc["templates"] == facts["templates"]
     expected = findings(facts["applications"], facts["appeals"])
-    assert {(f["rule"], f["where"]) for f in doc["findings"]} == {(f["rule"], f["where"]) for f in expected}
+    assert {(f["rule"], f["where"]) for f in doc["findings"]} == {
+        (f["rule"], f["where"]) for f in expected
+    }
     assert doc["status"] == ("flagged" if expected else "ok")
 
 

@@ -17,7 +17,9 @@ def report_docx(report: dict) -> bytes:
     doc = new_docx()
     meta = report["report"]
     doc.add_paragraph(meta["title"])
-    doc.add_paragraph(f"报告中所列数据统计期限自{meta['year']}年1月1日起至{meta['year']}年12月31日止。")
+    doc.add_paragraph(
+        f"报告中所列数据统计期限自{meta['year']}年1月1日起至{meta['year']}年12月31日止。"
+    )
     doc.add_paragraph("一、总体情况")
     doc.add_paragraph("本机关坚持以公开为常态、不公开为例外，持续推进政务公开工作。")
     for heading, tables in report_tables(report):
@@ -32,8 +34,9 @@ def report_docx(report: dict) -> bytes:
 
 def _add_table(doc, rows: list[list[tuple[str, int, int]]]) -> None:
     placed = place_cells(rows)
-    ncols = max(placed[(r, i)] + span for r, row in enumerate(rows)
-                for i, (_t, _rs, span) in enumerate(row))
+    ncols = max(
+        placed[(r, i)] + span for r, row in enumerate(rows) for i, (_t, _rs, span) in enumerate(row)
+    )
     table = doc.add_table(rows=len(rows), cols=ncols)
     for r, row in enumerate(rows):
         for i, (text, rowspan, colspan) in enumerate(row):
@@ -68,8 +71,14 @@ def notice_pdf() -> bytes:
     pdf.setFont(FONT, 14)
     pdf.drawString(72, 760, "关于开展春季植树活动的通知")
     pdf.setFont(FONT, 11)
-    for i, line in enumerate(["各单位：", "为改善城区生态环境，定于三月十二日组织义务植树活动。",
-                              "请各单位于三月五日前报送参加人员名单。", "特此通知。"]):
+    for i, line in enumerate(
+        [
+            "各单位：",
+            "为改善城区生态环境，定于三月十二日组织义务植树活动。",
+            "请各单位于三月五日前报送参加人员名单。",
+            "特此通知。",
+        ]
+    ):
         pdf.drawString(72, 720 - 20 * i, line)
     pdf.showPage()
     pdf.save()
@@ -96,5 +105,7 @@ def bomb_pdf(decompressed_mb: int = 2048) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)

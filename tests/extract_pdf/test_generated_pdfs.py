@@ -21,13 +21,19 @@ CASES = {
     "2021 split 其他处理": (report(split_other=True), {}),
     "2019 with procurement": (report(year=2019, formats=ALL_2019, procurement=True), {}),
     "mixed 2019/2021": (report(formats=MIXED), {}),
-    "table 三 split inside a group": (report(), {"split_applications_at": "unavailable_needs_creation"}),
+    "table 三 split inside a group": (
+        report(),
+        {"split_applications_at": "unavailable_needs_creation"},
+    ),
     "split with the group label cut": (
-        report(split_other=True), {"split_applications_at": "rejected_duplicate", "cut_labels": True}),
+        report(split_other=True),
+        {"split_applications_at": "rejected_duplicate", "cut_labels": True},
+    ),
     "no ruling lines": (report(split_other=True), {"ruled": False}),
     "no ruling lines, 2019, split": (
         report(year=2019, formats=ALL_2019, procurement=True),
-        {"ruled": False, "split_applications_at": "withheld_third_party"}),
+        {"ruled": False, "split_applications_at": "withheld_third_party"},
+    ),
     "fake bold": (report(formats=MIXED), {"fake_bold": True}),
     "owner password only": (report(), {"password": ("", "owner-secret")}),
     "long narrative": (report(), {"narrative_pages": 6}),

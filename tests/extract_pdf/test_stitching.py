@@ -19,8 +19,10 @@ def part(page: int, rows: list[list[tuple[float, float, str]]], **flags) -> Part
                 cells[key] = []
                 order.append(key)
             cells[key].append(r)
-    out = [PCell(x0, min(rs) * 20.0, x1, (max(rs) + 1) * 20.0, text if isinstance(text, str) else "")
-           for (x0, x1, text), rs in ((k, cells[k]) for k in order)]
+    out = [
+        PCell(x0, min(rs) * 20.0, x1, (max(rs) + 1) * 20.0, text if isinstance(text, str) else "")
+        for (x0, x1, text), rs in ((k, cells[k]) for k in order)
+    ]
     return Part(page, BOX, out, [], **flags)
 
 
@@ -32,18 +34,46 @@ GROUP, SUBGROUP = "三、本年度", "（四）无"
 
 
 def test_a_row_cut_by_the_page_break_is_joined():
-    a = part(3, [
-        [(0, 20, GROUP), (20, 60, SUBGROUP), (60, 120, "1.本机关不掌握相关政府信息"),
-         (120, 150, "10"), (150, 180, "10")],
-        [(0, 20, GROUP), (20, 60, SUBGROUP), (60, 120, "2.没有现成信息"), (120, 150, ""),
-         (150, 180, "")],
-    ], alone_bottom=True)
-    b = part(4, [
-        [(0, 20, "办理结果"), (20, 60, "法提供"), (60, 120, "需要另行制作"), (120, 150, "3"),
-         (150, 180, "3")],
-        [(0, 20, "办理结果"), (20, 60, "法提供"), (60, 120, "3.补正后申请内容仍不明确"),
-         (120, 150, "0"), (150, 180, "0")],
-    ], alone_top=True)
+    a = part(
+        3,
+        [
+            [
+                (0, 20, GROUP),
+                (20, 60, SUBGROUP),
+                (60, 120, "1.本机关不掌握相关政府信息"),
+                (120, 150, "10"),
+                (150, 180, "10"),
+            ],
+            [
+                (0, 20, GROUP),
+                (20, 60, SUBGROUP),
+                (60, 120, "2.没有现成信息"),
+                (120, 150, ""),
+                (150, 180, ""),
+            ],
+        ],
+        alone_bottom=True,
+    )
+    b = part(
+        4,
+        [
+            [
+                (0, 20, "办理结果"),
+                (20, 60, "法提供"),
+                (60, 120, "需要另行制作"),
+                (120, 150, "3"),
+                (150, 180, "3"),
+            ],
+            [
+                (0, 20, "办理结果"),
+                (20, 60, "法提供"),
+                (60, 120, "3.补正后申请内容仍不明确"),
+                (120, 150, "0"),
+                (150, 180, "0"),
+            ],
+        ],
+        alone_top=True,
+    )
     groups = stitch([a, b])
     assert len(groups) == 1
     grid = build_grid(groups[0], 0)
@@ -57,10 +87,32 @@ def test_a_row_cut_by_the_page_break_is_joined():
 
 
 def test_blank_group_cells_on_the_next_page_continue_the_group():
-    a = part(3, [[(0, 20, GROUP), (20, 60, "（四）无法提供"), (60, 120, "1.本机关不掌握"),
-                  (120, 150, "10"), (150, 180, "10")]], alone_bottom=True)
-    b = part(4, [[(0, 20, ""), (20, 60, ""), (60, 120, "2.没有现成信息需要另行制作"),
-                  (120, 150, "3"), (150, 180, "3")]], alone_top=True)
+    a = part(
+        3,
+        [
+            [
+                (0, 20, GROUP),
+                (20, 60, "（四）无法提供"),
+                (60, 120, "1.本机关不掌握"),
+                (120, 150, "10"),
+                (150, 180, "10"),
+            ]
+        ],
+        alone_bottom=True,
+    )
+    b = part(
+        4,
+        [
+            [
+                (0, 20, ""),
+                (20, 60, ""),
+                (60, 120, "2.没有现成信息需要另行制作"),
+                (120, 150, "3"),
+                (150, 180, "3"),
+            ]
+        ],
+        alone_top=True,
+    )
     grid = build_grid(stitch([a, b])[0], 0)
     assert texts(grid)[1] == [GROUP, "（四）无法提供", "2.没有现成信息需要另行制作", "3", "3"]
     assert grid[1][1].source == grid[0][1].source
@@ -78,24 +130,45 @@ def test_rows_of_separate_tables_stay_apart():
 
 def test_a_blank_label_beside_a_label_continues_it():
     """（六）其他处理 drawn over two label columns with an empty second cell."""
-    a = part(4, [[(0, 20, GROUP), (20, 60, "（六）其他处理"), (60, 120, ""), (120, 150, "0"),
-                  (150, 180, "0")]])
+    a = part(
+        4,
+        [
+            [
+                (0, 20, GROUP),
+                (20, 60, "（六）其他处理"),
+                (60, 120, ""),
+                (120, 150, "0"),
+                (150, 180, "0"),
+            ]
+        ],
+    )
     grid = build_grid([a], 0)
     assert texts(grid) == [[GROUP, "（六）其他处理", "（六）其他处理", "0", "0"]]
     assert grid[0][1].source == grid[0][2].source
 
 
 def test_prose_rows_framed_as_table_rows_are_dropped():
-    a = part(2, [[(0, 180, "（四）政府信息公开平台建设情况。加强对区政府网站的监管，按照标准检查。")],
-                 [(0, 180, "二、主动公开政府信息情况")],
-                 [(0, 60, "信息内容"), (60, 120, "本年制发件数"), (120, 180, "本年废止件数")],
-                 [(0, 60, "规章"), (60, 120, "0"), (120, 180, "1")]])
-    assert [row[0].text for row in build_grid([a], 0)] == ["二、主动公开政府信息情况", "信息内容", "规章"]
+    a = part(
+        2,
+        [
+            [(0, 180, "（四）政府信息公开平台建设情况。加强对区政府网站的监管，按照标准检查。")],
+            [(0, 180, "二、主动公开政府信息情况")],
+            [(0, 60, "信息内容"), (60, 120, "本年制发件数"), (120, 180, "本年废止件数")],
+            [(0, 60, "规章"), (60, 120, "0"), (120, 180, "1")],
+        ],
+    )
+    assert [row[0].text for row in build_grid([a], 0)] == [
+        "二、主动公开政府信息情况",
+        "信息内容",
+        "规章",
+    ]
 
 
 def test_clean_joins_wrapped_lines_and_cjk_spacing():
-    assert clean("（二）部分公开（区分处理的，只计这一情 形，不\n计其他情形）") == \
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert (
+        clean("（二）部分公开（区分处理的，只计这一情 形，不\n计其他情形）")
+        == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    )
     assert clean("总 计") == "总计"
     assert clean("结果\n维持") == "结果维持"
     assert clean("75394432.52元") == "75394432.52元"

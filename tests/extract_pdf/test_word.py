@@ -20,8 +20,9 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504  # an OLE compound file 
 
 CASES = {
     "2021 split": report(split_other=True),
-    "2019 with procurement": report(year=2019, formats=dict.fromkeys("一五六八", "2019"),
-                                    procurement=True),
+    "2019 with procurement": report(
+        year=2019, formats=dict.fromkeys("一五六八", "2019"), procurement=True
+    ),
     "mixed": report(formats={"一": "2019", "五": "2021", "六": "2021", "八": "2021"}),
 }
 
@@ -45,8 +46,9 @@ def test_merged_cells_share_their_source():
     assert applications[1][0].source == header[0].source
     group = [row[0] for row in applications[5:]]
     assert len({c.source for c in group if c.text == "三、本年度办理结果"}) == 1
-    assert all(c.row == r and c.col == k for r, row in enumerate(applications)
-               for k, c in enumerate(row))
+    assert all(
+        c.row == r and c.col == k for r, row in enumerate(applications) for k, c in enumerate(row)
+    )
 
 
 def test_corrupt_docx_fails():
@@ -78,12 +80,16 @@ def test_binary_word_goes_through_the_converter(monkeypatch, tmp_path):
     """A stand-in converter that writes the .docx LibreOffice would: the .docx is then read."""
     converted = tmp_path / "converted.docx"
     converted.write_bytes(report_docx(report()))
-    fake = _script(tmp_path / "soffice", (
-        "import shutil, sys\n"
-        "args = sys.argv[1:]\n"
-        "assert any(a.startswith('-env:UserInstallation=file://') for a in args)\n"
-        "outdir = args[args.index('--outdir') + 1]\n"
-        f"shutil.copy({str(converted)!r}, outdir + '/report.docx')\n"))
+    fake = _script(
+        tmp_path / "soffice",
+        (
+            "import shutil, sys\n"
+            "args = sys.argv[1:]\n"
+            "assert any(a.startswith('-env:UserInstallation=file://') for a in args)\n"
+            "outdir = args[args.index('--outdir') + 1]\n"
+            f"shutil.copy({str(converted)!r}, outdir + '/report.docx')\n"
+        ),
+    )
     monkeypatch.setattr(word, "find_soffice", lambda: fake)
     doc = read_binary_word(OLE, "wps")
     assert doc.verdict is None and doc.format == "wps" and doc.grids
@@ -92,11 +98,15 @@ def test_binary_word_goes_through_the_converter(monkeypatch, tmp_path):
 def test_converter_timeout_kills_the_whole_process_group(tmp_path):
     """LibreOffice forks soffice.bin: a timeout must kill the children too."""
     pid_file = tmp_path / "child.pid"
-    slow = _script(tmp_path / "slow", (
-        "import subprocess, sys, time\n"
-        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
-        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
-        "time.sleep(120)\n"))
+    slow = _script(
+        tmp_path / "slow",
+        (
+            "import subprocess, sys, time\n"
+            "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+            f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+            "time.sleep(120)\n"
+        ),
+    )
     failure = run_converter([slow], timeout=2)
     assert failure == "timed out after 2 s"
     child = int(pid_file.read_text())
@@ -124,8 +134,10 @@ def test_converter_failure_is_reported(tmp_path):
 
 def test_extract_reports_binary_word_as_unsupported_without_libreoffice(monkeypatch):
     monkeypatch.setattr(word, "find_soffice", lambda: None)
-    documents = {"doc": OLE + "WordDocument".encode("utf-16-le"),
-                 "wps": OLE + "WPS Office".encode("utf-16-le")}
+    documents = {
+        "doc": OLE + "WordDocument".encode("utf-16-le"),
+        "wps": OLE + "WPS Office".encode("utf-16-le"),
+    }
     for fmt, data in documents.items():
         result = extract_bytes(data, path=f"report.{fmt}")
         assert result["source"]["format"] == fmt

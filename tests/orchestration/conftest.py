@@ -30,21 +30,41 @@ class Catalog:
         self.catalog = archive_dir / "catalog"
         self.night = 0
 
-    def document(self, code: str, year: int, body: bytes, *, role: str = "article",
-                 parent_url: str | None = None, url: str | None = None,
-                 agency_kind: str = "district", agency: str | None = None,
-                 sniffed: str = "html") -> dict:
+    def document(
+        self,
+        code: str,
+        year: int,
+        body: bytes,
+        *,
+        role: str = "article",
+        parent_url: str | None = None,
+        url: str | None = None,
+        agency_kind: str = "district",
+        agency: str | None = None,
+        sniffed: str = "html",
+    ) -> dict:
         sha = hashlib.sha256(body).hexdigest()
         relative = f"{sha[:2]}/{sha}.{'html' if sniffed == 'html' else 'txt'}"
         (self.archive / relative).parent.mkdir(parents=True, exist_ok=True)
         (self.archive / relative).write_bytes(body)
         return {
-            "kind": "document", "portal": f"p{code}", "division_code": code,
+            "kind": "document",
+            "portal": f"p{code}",
+            "division_code": code,
             "url": url or f"http://portal.test/{code}/{year}/{agency_kind}.html",
-            "final_url": None, "title": f"{agency or code}{year}年政府信息公开工作年度报告",
-            "year": year, "agency": agency or f"{code}人民政府", "agency_kind": agency_kind,
-            "role": role, "parent_url": parent_url, "sniffed_type": sniffed, "sha256": sha,
-            "archive_path": relative, "is_sample": True, "first_seen": STAMP, "last_seen": STAMP,
+            "final_url": None,
+            "title": f"{agency or code}{year}年政府信息公开工作年度报告",
+            "year": year,
+            "agency": agency or f"{code}人民政府",
+            "agency_kind": agency_kind,
+            "role": role,
+            "parent_url": parent_url,
+            "sniffed_type": sniffed,
+            "sha256": sha,
+            "archive_path": relative,
+            "is_sample": True,
+            "first_seen": STAMP,
+            "last_seen": STAMP,
         }
 
     def commit(self, records: list[dict]) -> None:
@@ -58,17 +78,22 @@ class Catalog:
             folder.mkdir(parents=True, exist_ok=True)
             name = f"202501{self.night:02d}T030000000000Z-{secrets.token_hex(3)}.jsonl"
             (folder / name).write_text(
-                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+            )
 
 
-def report_doc(code: str, year: int, *, base: int = 3, agency: str | None = None,
-               planted_error: bool = False) -> dict:
+def report_doc(
+    code: str, year: int, *, base: int = 3, agency: str | None = None, planted_error: bool = False
+) -> dict:
     """A consistent report (``base`` varies its numbers); ``planted_error`` breaks one total."""
     doc = report(year=year, agency=agency or f"{code}人民政府")
     doc["applications"] = applications(False, base=base)
     if planted_error:
-        total = next(e for e in doc["applications"]
-                     if e["outcome"] == "total_handled" and e["requester"] == "total")
+        total = next(
+            e
+            for e in doc["applications"]
+            if e["outcome"] == "total_handled" and e["requester"] == "total"
+        )
         total["value"] += 1
         total["raw"] = str(total["value"])
     doc["findings"] = findings(doc["applications"], doc["appeals"])

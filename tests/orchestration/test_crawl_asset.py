@@ -15,8 +15,14 @@ from pipeline.samples.site import SITE_DIR, ensure_site
 
 
 def _error(url: str, cls: str, retryable: bool, status: int | None = None) -> dict:
-    return {"kind": "fetch_error", "url": url, "class": cls, "retryable": retryable,
-            "http_status": status, "message": cls}
+    return {
+        "kind": "fetch_error",
+        "url": url,
+        "class": cls,
+        "retryable": retryable,
+        "http_status": status,
+        "message": cls,
+    }
 
 
 def test_unreachable_tells_permanent_from_transient():
@@ -51,7 +57,8 @@ def test_missing_start_page_fails_without_retry(env, instance, tmp_path, monkeyp
         registry.write_text(yaml.safe_dump({**doc, "portals": [entry]}, allow_unicode=True))
         monkeypatch.setenv("GONGKAI_PORTALS", str(registry))
         result = defs.resolve_job_def("crawl_portals").execute_in_process(
-            instance=instance, partition_key="630202", raise_on_error=False)
+            instance=instance, partition_key="630202", raise_on_error=False
+        )
 
     assert not result.success
     kinds = [e.event_type_value for e in result.all_events]

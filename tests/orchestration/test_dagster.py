@@ -28,8 +28,9 @@ def codes():
 
 def extract_and_load(instance, code, year) -> dg.ExecuteInProcessResult:
     job = defs.resolve_job_def("extract_and_load")
-    return job.execute_in_process(instance=instance, partition_key=district_year_key(code, year),
-                                  raise_on_error=False)
+    return job.execute_in_process(
+        instance=instance, partition_key=district_year_key(code, year), raise_on_error=False
+    )
 
 
 def facts(extra_where: str = "") -> dict:
@@ -39,7 +40,8 @@ def facts(extra_where: str = "") -> dict:
         rows = con.execute(
             "SELECT r.division_code, r.year, r.is_current, r.source_sha256, c.fact_table, "
             "c.row_code, c.column_code, c.count, c.raw FROM core.report_cells c "
-            f"JOIN core.dim_report r USING (report_id) {extra_where}").fetchall()
+            f"JOIN core.dim_report r USING (report_id) {extra_where}"
+        ).fetchall()
     finally:
         con.close()
     return {row[:7]: row[7:] for row in rows}
@@ -71,7 +73,9 @@ def test_rerun_of_one_district_year_changes_only_its_rows(catalog, instance, cod
 
 
 def test_source_error_warns_and_loads(catalog, instance, codes):
-    catalog.commit([catalog.document(codes[1], 2020, report_page(codes[1], 2020, planted_error=True))])
+    catalog.commit(
+        [catalog.document(codes[1], 2020, report_page(codes[1], 2020, planted_error=True))]
+    )
 
     result = extract_and_load(instance, codes[1], 2020)
 
@@ -95,7 +99,8 @@ def test_pipeline_fault_is_an_error_that_blocks_the_load(catalog, instance, code
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert materialized == {dg.AssetKey("report_facts")}
     assert not settings().warehouse_path.exists() or not facts(
-        f"WHERE r.division_code = '{codes[1]}' AND r.year = 2021")
+        f"WHERE r.division_code = '{codes[1]}' AND r.year = 2021"
+    )
 
 
 @pytest.mark.filterwarnings("ignore::dagster.BetaWarning")  # raised inside Dagster's tester
@@ -107,8 +112,7 @@ def test_marts_and_analyst_copy_refresh_once_after_a_backfill(catalog, instance,
         for year in YEARS:
             assert extract_and_load(instance, code, year).success
 
-    first = dg.evaluate_automation_conditions(defs=defs, instance=instance,
-                                              cursor=baseline.cursor)
+    first = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=baseline.cursor)
     # Four district-years changed: each mart is requested once, not once per partition; the
     # catalog tables wait for a crawl, the analyst copy for the marts' blocking checks.
     assert {key: first.get_num_requested(key) for key in MART_KEYS} == dict.fromkeys(MART_KEYS, 1)

@@ -1,4 +1,5 @@
-"""pipeline.reports: which document of a report is kept, what is written, what the sensor keys on."""
+"""pipeline.reports: which document of a report is"
+" kept, what is written, what the sensor keys on."""
 
 from __future__ import annotations
 
@@ -14,16 +15,24 @@ from pipeline.reports import (
 from tests.orchestration.conftest import report_page, report_text
 
 CODE = "630202"
-LINK_ONLY = ("<html><head><meta charset='utf-8'><title>乐都区2021年政府信息公开工作年度报告</title>"
-             "</head><body><h1>乐都区2021年政府信息公开工作年度报告</h1>"
-             "<p><a href='/files/2021.txt'>附件：年度报告</a></p></body></html>").encode()
+LINK_ONLY = (
+    "<html><head><meta charset='utf-8'><title>乐都区2021年政府信息公开工作年度报告</title>"
+    "</head><body><h1>乐都区2021年政府信息公开工作年度报告</h1>"
+    "<p><a href='/files/2021.txt'>附件：年度报告</a></p></body></html>"
+).encode()
 
 
 def test_attachment_wins_over_a_link_only_article(catalog):
     article = catalog.document(CODE, 2021, LINK_ONLY)
-    attachment = catalog.document(CODE, 2021, report_text(CODE, 2021), role="attachment",
-                                  parent_url=article["url"], url="http://portal.test/files/2021.txt",
-                                  sniffed="text")
+    attachment = catalog.document(
+        CODE,
+        2021,
+        report_text(CODE, 2021),
+        role="attachment",
+        parent_url=article["url"],
+        url="http://portal.test/files/2021.txt",
+        sniffed="text",
+    )
     catalog.commit([article, attachment])
 
     [result] = extract_district_year(CODE, 2021)
@@ -35,22 +44,32 @@ def test_attachment_wins_over_a_link_only_article(catalog):
     assert result.fault is None
     assert result.contract()["report"]["year"] == 2021
     folder = settings().extracted_dir / CODE / "2021"
-    assert {p.name for p in folder.iterdir()} == {MANIFEST, f"{article['sha256']}.json",
-                                                   f"{attachment['sha256']}.json"}
+    assert {p.name for p in folder.iterdir()} == {
+        MANIFEST,
+        f"{article['sha256']}.json",
+        f"{attachment['sha256']}.json",
+    }
 
 
 def test_district_and_department_reports_are_separate(catalog):
     district = catalog.document(CODE, 2022, report_page(CODE, 2022))
-    department = catalog.document(CODE, 2022, report_page(CODE, 2022, base=5, agency="乐都区教育局"),
-                                  agency_kind="department", agency="乐都区教育局",
-                                  url="http://portal.test/dept/2022.html")
+    department = catalog.document(
+        CODE,
+        2022,
+        report_page(CODE, 2022, base=5, agency="乐都区教育局"),
+        agency_kind="department",
+        agency="乐都区教育局",
+        url="http://portal.test/dept/2022.html",
+    )
     other_year = catalog.document(CODE, 2021, report_page(CODE, 2021))
     catalog.commit([district, department, other_year])
 
     results = extract_district_year(CODE, 2022)
 
     assert sorted((r.agency_kind, r.status) for r in results) == [
-        ("department", "ok"), ("district", "ok")]
+        ("department", "ok"),
+        ("district", "ok"),
+    ]
     assert read_results(CODE, 2022) == results
     assert read_results(CODE, 2019) is None
 
@@ -86,8 +105,10 @@ def test_fingerprint_follows_the_documents(catalog):
 def test_same_document_under_a_new_url_is_one_report(catalog):
     page = report_page(CODE, 2023)
     old = catalog.document(CODE, 2023, page, url="http://portal.test/old/2023.html")
-    moved = {**catalog.document(CODE, 2023, page, url="http://portal.test/new/2023.html"),
-             "last_seen": "2025-02-01T00:00:00.000000Z"}
+    moved = {
+        **catalog.document(CODE, 2023, page, url="http://portal.test/new/2023.html"),
+        "last_seen": "2025-02-01T00:00:00.000000Z",
+    }
     catalog.commit([old, moved])
 
     [result] = extract_district_year(CODE, 2023)

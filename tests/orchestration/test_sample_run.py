@@ -1,4 +1,5 @@
-"""``make run``'s path, in a temporary instance: the graph stage by stage over the sample portals."""
+"""``make run``'s path, in a temporary instance:"
+" the graph stage by stage over the sample portals."""
 
 from __future__ import annotations
 
@@ -23,13 +24,16 @@ def warehouse_facts() -> dict[tuple, dict]:
         rows = con.execute(
             "SELECT r.division_code, r.year, r.agency_kind, r.version_key, c.fact_table, "
             "c.row_code, c.column_code, c.count, c.amount_wan_yuan FROM core.report_cells c "
-            "JOIN core.dim_report r USING (report_id) WHERE r.is_current").fetchall()
+            "JOIN core.dim_report r USING (report_id) WHERE r.is_current"
+        ).fetchall()
     finally:
         con.close()
     out: dict[tuple, dict] = {}
     for code, year, kind, _, fact, row, col, count, amount in rows:
         value = count if count is not None else amount
-        out.setdefault((code, year, kind), {})[(TABLE_OF.get(fact, "active_disclosure"), row, col)] = value
+        out.setdefault((code, year, kind), {})[
+            (TABLE_OF.get(fact, "active_disclosure"), row, col)
+        ] = value
     return out
 
 
@@ -38,13 +42,16 @@ def expected_facts(facts: dict) -> dict[tuple, dict]:
     out = {}
     for report in facts["reports"]:
         cells = {}
-        for table, (a, b) in (("active_disclosure", ("item", "measure")),
-                              ("applications", ("outcome", "requester")),
-                              ("appeals", ("proceeding", "result"))):
+        for table, (a, b) in (
+            ("active_disclosure", ("item", "measure")),
+            ("applications", ("outcome", "requester")),
+            ("appeals", ("proceeding", "result")),
+        ):
             for entry in report["facts"][table]:
                 value = entry["value"]
-                cells[(table, entry[a], entry[b])] = (Decimal(str(value)) if isinstance(value, float)
-                                                      else value)
+                cells[(table, entry[a], entry[b])] = (
+                    Decimal(str(value)) if isinstance(value, float) else value
+                )
         out[(code_of[report["portal"]], report["year"], report["agency_kind"])] = cells
     return out
 
@@ -55,9 +62,11 @@ def test_sample_graph_stage_by_stage(env, instance, monkeypatch):
         session = run_all(instance)
 
     assert session.failures == []
-    for definition, asset in ((districts, "portal_documents"),
-                              (district_years, "report_facts"),
-                              (district_years, "warehouse_reports")):
+    for definition, asset in (
+        (districts, "portal_documents"),
+        (district_years, "report_facts"),
+        (district_years, "warehouse_reports"),
+    ):
         materialized = instance.get_materialized_partitions(dg.AssetKey(asset))
         assert materialized == set(definition.get_partition_keys()), asset
 
@@ -66,13 +75,20 @@ def test_sample_graph_stage_by_stage(env, instance, monkeypatch):
     expected = expected_facts(facts)
     assert set(actual) == set(expected)
     for key, cells in expected.items():
-        assert {k: (Decimal(str(v)) if isinstance(v, Decimal) else v)
-                for k, v in actual[key].items()} == cells, key
+        assert {
+            k: (Decimal(str(v)) if isinstance(v, Decimal) else v) for k, v in actual[key].items()
+        } == cells, key
 
     failed = {(asset, check) for (asset, check, _), e in session.checks.items() if not e.passed}
     assert failed == PLANTED_WARNINGS
     assert session.failed_checks("ERROR") == []
-    planted = {f"{p['division_code']}|{r['year']}" for r in facts["reports"] if r["planted_error"]
-               for p in facts["portals"] if p["id"] == r["portal"]}
-    assert {k for (a, c, k), e in session.checks.items()
-            if c == "contract_rules" and not e.passed} == planted
+    planted = {
+        f"{p['division_code']}|{r['year']}"
+        for r in facts["reports"]
+        if r["planted_error"]
+        for p in facts["portals"]
+        if p["id"] == r["portal"]
+    }
+    assert {
+        k for (a, c, k), e in session.checks.items() if c == "contract_rules" and not e.passed
+    } == planted

@@ -47,9 +47,14 @@ def _env(home: Path) -> dict:
 
 
 def test_definitions_validate(dagster_home):
-    done = subprocess.run([BIN / "dagster", "definitions", "validate", "-w", "workspace.yaml"],
-                          cwd=REPO, env=_env(dagster_home), capture_output=True, text=True,
-                          timeout=STARTUP_LIMIT)
+    done = subprocess.run(
+        [BIN / "dagster", "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO,
+        env=_env(dagster_home),
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_LIMIT,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "All code locations passed validation" in done.stdout + done.stderr
 
@@ -62,8 +67,10 @@ def _free_port() -> int:
 
 def _graphql(port: int, query: str) -> dict:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"})
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
@@ -73,8 +80,12 @@ def test_webserver_serves_graph_and_schedule(dagster_home, tmp_path):
     log = (tmp_path / "webserver.log").open("w")
     server = subprocess.Popen(
         [BIN / "dagster-webserver", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
-        cwd=REPO, env=_env(dagster_home), stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
+        cwd=REPO,
+        env=_env(dagster_home),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + STARTUP_LIMIT
         data = None
@@ -101,10 +112,20 @@ def test_webserver_serves_graph_and_schedule(dagster_home, tmp_path):
         log.close()
 
     keys = {"/".join(node["assetKey"]["path"]) for node in data["assetNodes"]}
-    assert {"portal_documents", "report_facts", "warehouse_reports", "warehouse_catalog",
-            "marts/district_year", "marts/coverage", "analyst_copy"} <= keys
+    assert {
+        "portal_documents",
+        "report_facts",
+        "warehouse_reports",
+        "warehouse_catalog",
+        "marts/district_year",
+        "marts/coverage",
+        "analyst_copy",
+    } <= keys
     assert any(node["hasAssetChecks"] for node in data["assetNodes"])
     [repository] = data["repositoriesOrError"]["nodes"]
-    assert {"name": "nightly_crawl", "cronSchedule": "0 2 * * *",
-            "executionTimezone": "Asia/Shanghai"} in repository["schedules"]
+    assert {
+        "name": "nightly_crawl",
+        "cronSchedule": "0 2 * * *",
+        "executionTimezone": "Asia/Shanghai",
+    } in repository["schedules"]
     assert {"catalog_sensor", "refresh_marts"} <= {s["name"] for s in repository["sensors"]}

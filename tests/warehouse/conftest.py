@@ -26,8 +26,7 @@ def corpus_dir() -> Path:
 
 
 def division_of(path: Path) -> str:
-    return next(code for prefix, code in DIVISION_BY_PREFIX.items()
-                if path.name.startswith(prefix))
+    return next(code for prefix, code in DIVISION_BY_PREFIX.items() if path.name.startswith(prefix))
 
 
 def source_for(path: Path) -> ReportSource:
@@ -56,8 +55,11 @@ def variant(document: dict, tag: str, **report) -> dict:
 
 
 def set_cell(document: dict, table: str, k1: str, k2: str, value) -> None:
-    keys = {"active_disclosure": ("item", "measure"), "applications": ("outcome", "requester"),
-            "appeals": ("proceeding", "result")}[table]
+    keys = {
+        "active_disclosure": ("item", "measure"),
+        "applications": ("outcome", "requester"),
+        "appeals": ("proceeding", "result"),
+    }[table]
     for entry in document[table]:
         if (entry[keys[0]], entry[keys[1]]) == (k1, k2):
             entry["value"], entry["raw"] = value, str(value)
@@ -73,8 +75,10 @@ def truths() -> list[tuple[Path, dict]]:
 @pytest.fixture
 def con(tmp_path):
     connection = connect(tmp_path / "warehouse.duckdb")
-    load_districts(connection, [("630202", "乐都区", "海东市", "青海省"),
-                                ("630203", "平安区", "海东市", "青海省")])
+    load_districts(
+        connection,
+        [("630202", "乐都区", "海东市", "青海省"), ("630203", "平安区", "海东市", "青海省")],
+    )
     yield connection
     connection.close()
 

@@ -7,19 +7,45 @@ import json
 from pipeline.warehouse import load_catalog
 
 DOCUMENT = {
-    "kind": "document", "run_id": "r1", "portal": "haidong-ledu", "division_code": "630202",
-    "url": "http://example.test/a.html", "final_url": "http://example.test/a.html",
-    "title": "乐都区2021年政府信息公开工作年度报告", "year": 2021, "agency": "乐都区人民政府",
-    "agency_kind": "district", "role": "article", "parent_url": None, "http_status": 200,
-    "etag": '"x"', "last_modified": None, "content_type": "text/html", "sniffed_type": "html",
-    "bytes": 1234, "sha256": "ab" * 32, "archive_path": "ab/abab.html", "is_sample": True,
-    "first_seen": "2024-01-02T03:04:05.123456Z", "last_seen": "2024-01-02T03:04:05Z",
-    "fetched_at": "2024-01-02T03:04:05Z", "change": "new", "future_key": "ignored",
+    "kind": "document",
+    "run_id": "r1",
+    "portal": "haidong-ledu",
+    "division_code": "630202",
+    "url": "http://example.test/a.html",
+    "final_url": "http://example.test/a.html",
+    "title": "乐都区2021年政府信息公开工作年度报告",
+    "year": 2021,
+    "agency": "乐都区人民政府",
+    "agency_kind": "district",
+    "role": "article",
+    "parent_url": None,
+    "http_status": 200,
+    "etag": '"x"',
+    "last_modified": None,
+    "content_type": "text/html",
+    "sniffed_type": "html",
+    "bytes": 1234,
+    "sha256": "ab" * 32,
+    "archive_path": "ab/abab.html",
+    "is_sample": True,
+    "first_seen": "2024-01-02T03:04:05.123456Z",
+    "last_seen": "2024-01-02T03:04:05Z",
+    "fetched_at": "2024-01-02T03:04:05Z",
+    "change": "new",
+    "future_key": "ignored",
 }
-ERROR = {"kind": "fetch_error", "run_id": "r1", "portal": "haidong-ledu",
-         "division_code": "630202", "url": "http://example.test/b.pdf", "class": "timeout",
-         "http_status": None, "message": "read timed out", "attempts": 3,
-         "at": "2024-01-02T03:05:00Z"}
+ERROR = {
+    "kind": "fetch_error",
+    "run_id": "r1",
+    "portal": "haidong-ledu",
+    "division_code": "630202",
+    "url": "http://example.test/b.pdf",
+    "class": "timeout",
+    "http_status": None,
+    "message": "read timed out",
+    "attempts": 3,
+    "at": "2024-01-02T03:05:00Z",
+}
 
 
 def write(path, lines):
@@ -29,29 +55,52 @@ def write(path, lines):
 
 def test_catalog_loads_only_new_files(con, tmp_path):
     catalog = tmp_path / "catalog"
-    write(catalog / "haidong-ledu" / "r1.jsonl",
-          [json.dumps(DOCUMENT, ensure_ascii=False), json.dumps(ERROR),
-           json.dumps({"kind": "list_page", "url": "http://example.test/"}),
-           "{not json", json.dumps(["a list"]), ""])
+    write(
+        catalog / "haidong-ledu" / "r1.jsonl",
+        [
+            json.dumps(DOCUMENT, ensure_ascii=False),
+            json.dumps(ERROR),
+            json.dumps({"kind": "list_page", "url": "http://example.test/"}),
+            "{not json",
+            json.dumps(["a list"]),
+            "",
+        ],
+    )
     # an unfinished journal of a running crawl is not a catalog file yet
     write(catalog / "haidong-ledu" / ".r2.jsonl.part", [json.dumps(DOCUMENT)])
-    assert load_catalog(con, catalog) == {"files": 1, "documents": 1, "fetch_errors": 1,
-                                          "ignored": 1, "invalid_lines": 2}
-    assert load_catalog(con, catalog) == {"files": 0, "documents": 0, "fetch_errors": 0,
-                                          "ignored": 0, "invalid_lines": 0}
+    assert load_catalog(con, catalog) == {
+        "files": 1,
+        "documents": 1,
+        "fetch_errors": 1,
+        "ignored": 1,
+        "invalid_lines": 2,
+    }
+    assert load_catalog(con, catalog) == {
+        "files": 0,
+        "documents": 0,
+        "fetch_errors": 0,
+        "ignored": 0,
+        "invalid_lines": 0,
+    }
     second = dict(DOCUMENT, run_id="r2", change="unchanged")
     write(catalog / "haidong-ledu" / "r2.jsonl", [json.dumps(second, ensure_ascii=False)])
     assert load_catalog(con, catalog)["documents"] == 1
     rows = con.execute(
         "SELECT catalog_file, line_no, run_id, year, is_sample, change, "
-        "CAST(first_seen AS VARCHAR) FROM raw.documents ORDER BY catalog_file").fetchall()
-    assert [r[:6] for r in rows] == [("haidong-ledu/r1.jsonl", 1, "r1", 2021, True, "new"),
-                                     ("haidong-ledu/r2.jsonl", 1, "r2", 2021, True, "unchanged")]
+        "CAST(first_seen AS VARCHAR) FROM raw.documents ORDER BY catalog_file"
+    ).fetchall()
+    assert [r[:6] for r in rows] == [
+        ("haidong-ledu/r1.jsonl", 1, "r1", 2021, True, "new"),
+        ("haidong-ledu/r2.jsonl", 1, "r2", 2021, True, "unchanged"),
+    ]
     assert rows[0][6].startswith("2024-01-02 03:04:05.123456")
-    assert con.execute("SELECT error_class, http_status, attempts FROM raw.fetch_errors"
-                       ).fetchall() == [("timeout", None, 3)]
-    invalid = con.execute("SELECT invalid_lines, invalid_detail FROM raw.catalog_files "
-                          "WHERE path = 'haidong-ledu/r1.jsonl'").fetchone()
+    assert con.execute(
+        "SELECT error_class, http_status, attempts FROM raw.fetch_errors"
+    ).fetchall() == [("timeout", None, 3)]
+    invalid = con.execute(
+        "SELECT invalid_lines, invalid_detail FROM raw.catalog_files "
+        "WHERE path = 'haidong-ledu/r1.jsonl'"
+    ).fetchone()
     assert invalid[0] == 2 and invalid[1][0].startswith("line 4: not JSON")
 
 
@@ -60,8 +109,9 @@ def test_wrongly_typed_values_become_null(con, tmp_path):
     odd = dict(DOCUMENT, year="2021年", bytes="many", is_sample="yes", fetched_at="yesterday")
     write(catalog / "p" / "r.jsonl", [json.dumps(odd, ensure_ascii=False)])
     load_catalog(con, catalog)
-    assert con.execute("SELECT year, bytes, is_sample, fetched_at FROM raw.documents"
-                       ).fetchone() == (None, None, None, None)
+    assert con.execute(
+        "SELECT year, bytes, is_sample, fetched_at FROM raw.documents"
+    ).fetchone() == (None, None, None, None)
 
 
 def test_missing_catalog_dir_loads_nothing(con, tmp_path):

@@ -13,58 +13,94 @@ def seed_of(truths) -> dict:
 
 
 def coverage(con) -> dict:
-    return {(code, year): (status, reason) for code, year, status, reason in con.execute(
-        "SELECT division_code, year, coverage, reason FROM marts.coverage").fetchall()}
+    return {
+        (code, year): (status, reason)
+        for code, year, status, reason in con.execute(
+            "SELECT division_code, year, coverage, reason FROM marts.coverage"
+        ).fetchall()
+    }
 
 
 def test_coverage_finds_missing_and_failed_years(con, truths):
     seed = seed_of(truths)
     load_report(con, seed, ReportSource("630202"))
     failed = variant(seed, "pingan-2021-failed", year=None, agency=None)
-    failed.update(status="failed", errors=["not an annual report: no report headings"],
-                  active_disclosure=[], applications=[], appeals=[])
+    failed.update(
+        status="failed",
+        errors=["not an annual report: no report headings"],
+        active_disclosure=[],
+        applications=[],
+        appeals=[],
+    )
     load_report(con, failed, ReportSource("630203", year=2021))
     unsupported = variant(seed, "pingan-2020-scan", year=2020)
-    unsupported.update(status="unsupported", errors=["scanned images without a text layer"],
-                       active_disclosure=[], applications=[], appeals=[])
+    unsupported.update(
+        status="unsupported",
+        errors=["scanned images without a text layer"],
+        active_disclosure=[],
+        applications=[],
+        appeals=[],
+    )
     load_report(con, unsupported, ReportSource("630203"))
     build_marts(con, 2020, 2021)
     found = coverage(con)
     # the registry's two districts x the configured years 2020..2021
-    assert set(found) == {("630202", 2020), ("630202", 2021), ("630203", 2020),
-                          ("630203", 2021)}
+    assert set(found) == {("630202", 2020), ("630202", 2021), ("630203", 2020), ("630203", 2021)}
     assert found[("630202", 2021)] == ("found", "ok")
     assert found[("630202", 2020)] == ("missing", "no document found for this year")
     assert found[("630203", 2021)] == ("failed", "failed: not an annual report: no report headings")
     assert found[("630203", 2020)][0] == "unsupported"
     assert "scanned images" in found[("630203", 2020)][1]
     # a failed report never reaches the comparisons
-    assert con.execute("SELECT count(*) FROM marts.district_year WHERE division_code = '630203'"
-                       ).fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM marts.district_year WHERE division_code = '630203'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_coverage_explains_a_missing_year_from_the_catalog(con, tmp_path, truths):
     catalog = tmp_path / "catalog" / "haidong-pingan"
     catalog.mkdir(parents=True)
     records = [
-        {"kind": "document", "portal": "haidong-pingan", "division_code": "630203",
-         "url": "http://example.test/2021.html", "year": 2021, "agency_kind": "district",
-         "sha256": "cd" * 32, "is_sample": True, "fetched_at": "2024-02-01T00:00:00Z"},
-        {"kind": "fetch_error", "portal": "haidong-pingan", "division_code": "630203",
-         "url": "http://example.test/list", "class": "blocked", "http_status": 412,
-         "message": "WAF", "attempts": 1, "at": "2024-02-01T00:00:00Z"},
+        {
+            "kind": "document",
+            "portal": "haidong-pingan",
+            "division_code": "630203",
+            "url": "http://example.test/2021.html",
+            "year": 2021,
+            "agency_kind": "district",
+            "sha256": "cd" * 32,
+            "is_sample": True,
+            "fetched_at": "2024-02-01T00:00:00Z",
+        },
+        {
+            "kind": "fetch_error",
+            "portal": "haidong-pingan",
+            "division_code": "630203",
+            "url": "http://example.test/list",
+            "class": "blocked",
+            "http_status": 412,
+            "message": "WAF",
+            "attempts": 1,
+            "at": "2024-02-01T00:00:00Z",
+        },
     ]
-    (catalog / "run1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
-                                        encoding="utf-8")
+    (catalog / "run1.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
+    )
     load_catalog(con, tmp_path / "catalog")
     build_marts(con, 2021, 2022)
     found = coverage(con)
     assert found[("630203", 2021)] == (
-        "missing", "the crawl catalog lists 1 document(s) for this year but no report was "
-                   "extracted from them")
+        "missing",
+        "the crawl catalog lists 1 document(s) for this year but no report was extracted from them",
+    )
     assert found[("630203", 2022)] == (
-        "missing", "no document found for this year; the district's portal had 1 fetch "
-                   "error(s) (blocked)")
+        "missing",
+        "no document found for this year; the district's portal had 1 fetch error(s) (blocked)",
+    )
 
 
 def test_quality_has_report_findings_and_cross_year_rules(loaded, truths):
@@ -82,45 +118,93 @@ def test_quality_has_report_findings_and_cross_year_rules(loaded, truths):
     build_marts(loaded, 2019, 2024)
     rows = loaded.execute(
         "SELECT division_code, year, source, rule, location, severity, message "
-        "FROM marts.quality ORDER BY ALL").fetchall()
+        "FROM marts.quality ORDER BY ALL"
+    ).fetchall()
     assert rows == [
-        ("320813", 2023, "report", "appeal_sum", "appeals/litigation_after_reconsideration",
-         "error", "upheld 5 + corrected 0 + other 0 + pending 0 = 5 but total is 0"),
-        ("320813", 2023, "report", "appeal_sum", "appeals/reconsideration", "error",
-         "upheld 10 + corrected 1 + other 0 + pending 0 = 11 but total is 0"),
-        ("320813", 2024, "cross_year", "in_force_continuity", "active_disclosure/normative_documents",
-         "warning", "in_force 9 in 2024 but 5 in 2023 + issued 3 - repealed 0 = 8"),
-        ("630202", 2021, "cross_year", "carried_over_continuity", "applications/natural_person",
-         "error", rows[3][6]),
-        ("630202", 2021, "cross_year", "carried_over_continuity", "applications/total",
-         "error", rows[4][6]),
+        (
+            "320813",
+            2023,
+            "report",
+            "appeal_sum",
+            "appeals/litigation_after_reconsideration",
+            "error",
+            "upheld 5 + corrected 0 + other 0 + pending 0 = 5 but total is 0",
+        ),
+        (
+            "320813",
+            2023,
+            "report",
+            "appeal_sum",
+            "appeals/reconsideration",
+            "error",
+            "upheld 10 + corrected 1 + other 0 + pending 0 = 11 but total is 0",
+        ),
+        (
+            "320813",
+            2024,
+            "cross_year",
+            "in_force_continuity",
+            "active_disclosure/normative_documents",
+            "warning",
+            "in_force 9 in 2024 but 5 in 2023 + issued 3 - repealed 0 = 8",
+        ),
+        (
+            "630202",
+            2021,
+            "cross_year",
+            "carried_over_continuity",
+            "applications/natural_person",
+            "error",
+            rows[3][6],
+        ),
+        (
+            "630202",
+            2021,
+            "cross_year",
+            "carried_over_continuity",
+            "applications/total",
+            "error",
+            rows[4][6],
+        ),
     ]
     assert rows[4][6].startswith("carried_over 0 in 2021 but carried_forward 3 in 2020")
 
 
 def test_the_real_hongze_years_are_continuous(loaded):
     build_marts(loaded, 2019, 2024)
-    assert loaded.execute(
-        "SELECT count(*) FROM marts.quality WHERE source = 'cross_year'").fetchone()[0] == 0
+    assert (
+        loaded.execute("SELECT count(*) FROM marts.quality WHERE source = 'cross_year'").fetchone()[
+            0
+        ]
+        == 0
+    )
 
 
 def test_department_reports_never_change_district_figures(loaded, truths):
     build_marts(loaded, 2019, 2024)
     marts = ("district_year", "city_ranking", "requester_mix", "outcome_mix", "quality")
-    before = {m: sorted(loaded.execute(f"SELECT * FROM marts.{m}").fetchall(), key=repr)
-              for m in marts}
+    before = {
+        m: sorted(loaded.execute(f"SELECT * FROM marts.{m}").fetchall(), key=repr) for m in marts
+    }
     department = variant(seed_of(truths), "ledu-education-2021", agency="乐都区教育局")
     set_cell(department, "applications", "new_received", "total", 500)
-    result = load_report(loaded, department, ReportSource(
-        "630202", agency_kind="department", agency="乐都区教育局", published_at="2030-01-01"))
+    result = load_report(
+        loaded,
+        department,
+        ReportSource(
+            "630202", agency_kind="department", agency="乐都区教育局", published_at="2030-01-01"
+        ),
+    )
     assert result["is_current"]  # current among that department's versions
     build_marts(loaded, 2019, 2024)
-    after = {m: sorted(loaded.execute(f"SELECT * FROM marts.{m}").fetchall(), key=repr)
-             for m in marts}
+    after = {
+        m: sorted(loaded.execute(f"SELECT * FROM marts.{m}").fetchall(), key=repr) for m in marts
+    }
     assert after == before
     assert loaded.execute(
         "SELECT coverage, department_reports FROM marts.coverage "
-        "WHERE division_code = '630202' AND year = 2021").fetchone() == ("found", 1)
+        "WHERE division_code = '630202' AND year = 2021"
+    ).fetchone() == ("found", 1)
     # and stays queryable
     assert loaded.execute(
         "SELECT count FROM core.fact_applications JOIN core.dim_report USING (report_id) "

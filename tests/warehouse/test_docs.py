@@ -15,7 +15,7 @@ DOC = Path(__file__).resolve().parents[2] / "README.md"
 
 def doc_queries() -> list[str]:
     text = DOC.read_text(encoding="utf-8")
-    examples = text[text.index("### Example analyst queries"):]
+    examples = text[text.index("### Example analyst queries") :]
     next_section = examples.find("\n## ")
     if next_section >= 0:
         examples = examples[:next_section]
@@ -24,8 +24,11 @@ def doc_queries() -> list[str]:
 
 def test_readme_example_queries_run(loaded, truths, tmp_path):
     seed = next(d for p, d in truths if p.name.startswith("乐都区"))
-    load_report(loaded, variant(seed, "ledu-education", agency="乐都区教育局"),
-                ReportSource("630202", agency_kind="department", agency="乐都区教育局"))
+    load_report(
+        loaded,
+        variant(seed, "ledu-education", agency="乐都区教育局"),
+        ReportSource("630202", agency_kind="department", agency="乐都区教育局"),
+    )
     build_marts(loaded, 2019, 2024)
     copy = tmp_path / "gongkai.duckdb"
     publish(loaded, copy)

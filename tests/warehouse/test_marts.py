@@ -11,8 +11,9 @@ from tests.warehouse.conftest import set_cell, variant
 
 
 def district_year(con, code: str, year: int) -> dict:
-    cursor = con.execute("SELECT * FROM marts.district_year WHERE division_code = ? AND year = ?",
-                         [code, year])
+    cursor = con.execute(
+        "SELECT * FROM marts.district_year WHERE division_code = ? AND year = ?", [code, year]
+    )
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     assert len(rows) == 1
@@ -95,19 +96,39 @@ def test_year_over_year_is_null_across_a_format_change(loaded, truths):
 
 
 def test_mixes(marts):
-    shares = dict(marts.execute(
-        "SELECT requester, share FROM marts.requester_mix WHERE division_code = '350128' "
-        "AND year = 2021").fetchall())
-    assert shares == pytest.approx({"natural_person": 64 / 70, "commercial_enterprise": 0,
-                                    "research_institution": 0, "social_welfare_org": 2 / 70,
-                                    "legal_service_org": 0, "other_org": 4 / 70})
-    outcomes = {g: (n, s) for g, n, s in marts.execute(
-        "SELECT outcome_group, applications, share FROM marts.outcome_mix "
-        "WHERE division_code = '350128' AND year = 2021").fetchall()}
+    shares = dict(
+        marts.execute(
+            "SELECT requester, share FROM marts.requester_mix WHERE division_code = '350128' "
+            "AND year = 2021"
+        ).fetchall()
+    )
+    assert shares == pytest.approx(
+        {
+            "natural_person": 64 / 70,
+            "commercial_enterprise": 0,
+            "research_institution": 0,
+            "social_welfare_org": 2 / 70,
+            "legal_service_org": 0,
+            "other_org": 4 / 70,
+        }
+    )
+    outcomes = {
+        g: (n, s)
+        for g, n, s in marts.execute(
+            "SELECT outcome_group, applications, share FROM marts.outcome_mix "
+            "WHERE division_code = '350128' AND year = 2021"
+        ).fetchall()
+    }
     assert outcomes["other"] == (1, pytest.approx(1 / 69))
     assert outcomes["granted"] == (30, pytest.approx(30 / 69))
-    assert set(outcomes) == {"granted", "partially_granted", "withheld", "unavailable",
-                             "rejected", "other"}
+    assert set(outcomes) == {
+        "granted",
+        "partially_granted",
+        "withheld",
+        "unavailable",
+        "rejected",
+        "other",
+    }
 
 
 def test_city_ranking_shares_ranks_on_ties(loaded, truths):
@@ -121,14 +142,19 @@ def test_city_ranking_shares_ranks_on_ties(loaded, truths):
     ranks = loaded.execute(
         "SELECT division_code, city_rank, city_ranked, province_rank FROM marts.city_ranking "
         "WHERE metric = 'applications_received' AND year = 2021 AND city = '海东市' "
-        "ORDER BY division_code").fetchall()
+        "ORDER BY division_code"
+    ).fetchall()
     assert ranks == [("630202", 1, 3, 1), ("630203", 1, 3, 1), ("630222", 3, 3, 3)]
     # template-dependent metrics rank within one template only
     fees = loaded.execute(
         "SELECT DISTINCT metric_format FROM marts.city_ranking WHERE metric = 'fees_wan_yuan' "
-        "AND value IS NOT NULL").fetchall()
+        "AND value IS NOT NULL"
+    ).fetchall()
     assert fees == [("2021",)]
     # no value, no rank
-    assert loaded.execute(
-        "SELECT count(*) FROM marts.city_ranking WHERE value IS NULL AND city_rank IS NOT NULL"
-    ).fetchone()[0] == 0
+    assert (
+        loaded.execute(
+            "SELECT count(*) FROM marts.city_ranking WHERE value IS NULL AND city_rank IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )

@@ -15,26 +15,46 @@ LATEST = len(migrations())
 
 
 def tables(con) -> list[str]:
-    return [name for (name,) in con.execute(
-        "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-        "WHERE database_name = current_database() ORDER BY 1").fetchall()]
+    return [
+        name
+        for (name,) in con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database() ORDER BY 1"
+        ).fetchall()
+    ]
 
 
 def contents(con) -> dict[str, list]:
-    return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-            for t in tables(con) if t != "main.schema_version"}
+    return {
+        t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+        for t in tables(con)
+        if t != "main.schema_version"
+    }
 
 
 def fill(con, version: int, tmp_path, truths) -> None:
     """Put data in every table that exists at ``version``, through the production loaders."""
     catalog = tmp_path / "catalog" / "p"
     catalog.mkdir(parents=True)
-    record = {"kind": "document", "url": "http://example.test/", "division_code": "630202",
-              "year": 2021, "sha256": "ab" * 32, "fetched_at": "2024-01-01T00:00:00Z"}
-    error = {"kind": "fetch_error", "url": "http://example.test/x", "division_code": "630202",
-             "class": "http", "http_status": 404, "at": "2024-01-01T00:00:00Z"}
-    (catalog / "r.jsonl").write_text(json.dumps(record) + "\n" + json.dumps(error) + "\n",
-                                     encoding="utf-8")
+    record = {
+        "kind": "document",
+        "url": "http://example.test/",
+        "division_code": "630202",
+        "year": 2021,
+        "sha256": "ab" * 32,
+        "fetched_at": "2024-01-01T00:00:00Z",
+    }
+    error = {
+        "kind": "fetch_error",
+        "url": "http://example.test/x",
+        "division_code": "630202",
+        "class": "http",
+        "http_status": 404,
+        "at": "2024-01-01T00:00:00Z",
+    }
+    (catalog / "r.jsonl").write_text(
+        json.dumps(record) + "\n" + json.dumps(error) + "\n", encoding="utf-8"
+    )
     load_catalog(con, tmp_path / "catalog")
     if version >= 2:
         load_districts(con, [("630202", "乐都区", "海东市", "青海省")])
@@ -56,9 +76,12 @@ def test_upgrade_from_every_earlier_version_keeps_data(version, tmp_path, truths
         for table, rows in before.items():
             assert after[table] == rows, table
         assert migrate(con) == []
-        assert [v for (v,) in con.execute(
-            "SELECT version FROM main.schema_version ORDER BY version").fetchall()] == list(
-            range(1, LATEST + 1))
+        assert [
+            v
+            for (v,) in con.execute(
+                "SELECT version FROM main.schema_version ORDER BY version"
+            ).fetchall()
+        ] == list(range(1, LATEST + 1))
 
 
 def test_migrations_are_idempotent_and_checked(tmp_path):

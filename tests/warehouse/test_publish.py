@@ -47,25 +47,38 @@ publish(con, copy)
 
 
 def undocumented(con) -> list[tuple]:
-    in_scope = "(schema_name IN ('raw', 'core', 'marts') OR (schema_name = 'main' AND " \
-               "table_name = 'schema_version'))"
+    in_scope = (
+        "(schema_name IN ('raw', 'core', 'marts') OR (schema_name = 'main' AND "
+        "table_name = 'schema_version'))"
+    )
     return con.execute(
         f"SELECT 'table', schema_name, table_name, NULL FROM duckdb_tables() "
         f"WHERE {in_scope} AND (comment IS NULL OR comment = '') UNION ALL "
         f"SELECT 'view', schema_name, view_name, NULL FROM duckdb_views() "
         f"WHERE schema_name IN {SCHEMAS} AND (comment IS NULL OR comment = '') UNION ALL "
         f"SELECT 'column', schema_name, table_name, column_name FROM duckdb_columns() "
-        f"WHERE {in_scope} AND (comment IS NULL OR comment = '')").fetchall()
+        f"WHERE {in_scope} AND (comment IS NULL OR comment = '')"
+    ).fetchall()
 
 
 def test_every_table_view_and_column_is_documented(loaded, tmp_path):
     build_marts(loaded, 2019, 2024)
     build_marts(loaded, 2019, 2024)  # CREATE OR REPLACE drops comments: they come back
     assert undocumented(loaded) == []
-    marts = {t for (t,) in loaded.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
-    assert marts == {"district_year", "city_ranking", "requester_mix", "outcome_mix",
-                     "coverage", "quality"}
+    marts = {
+        t
+        for (t,) in loaded.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'"
+        ).fetchall()
+    }
+    assert marts == {
+        "district_year",
+        "city_ranking",
+        "requester_mix",
+        "outcome_mix",
+        "coverage",
+        "quality",
+    }
     publish(loaded, tmp_path / "copy.duckdb")
     with duckdb.connect(str(tmp_path / "copy.duckdb"), read_only=True) as copy:
         assert undocumented(copy) == []
@@ -83,14 +96,27 @@ def test_published_copy_is_v1_storage_and_complete(loaded, tmp_path):
         # DuckDB 1.0 cannot read key indexes written by DuckDB 2 (even in v1.0.0 storage):
         # the read-only copy carries none (checked by hand with the duckdb 1.0.0 client).
         assert copy.execute("SELECT count(*) FROM duckdb_indexes()").fetchone()[0] == 0
-        assert copy.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type "
-                            "IN ('PRIMARY KEY', 'UNIQUE')").fetchone()[0] == 0
+        assert (
+            copy.execute(
+                "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type "
+                "IN ('PRIMARY KEY', 'UNIQUE')"
+            ).fetchone()[0]
+            == 0
+        )
         for table in ("core.report_cells", "marts.district_year", "main.schema_version"):
-            assert copy.execute(f"SELECT count(*) FROM {table}").fetchone() == loaded.execute(
-                f"SELECT count(*) FROM {table}").fetchone()
+            assert (
+                copy.execute(f"SELECT count(*) FROM {table}").fetchone()
+                == loaded.execute(f"SELECT count(*) FROM {table}").fetchone()
+            )
     written = export_parquet(target, tmp_path / "export")
-    assert set(written) == {"district_year", "city_ranking", "requester_mix", "outcome_mix",
-                            "coverage", "quality"}
+    assert set(written) == {
+        "district_year",
+        "city_ranking",
+        "requester_mix",
+        "outcome_mix",
+        "coverage",
+        "quality",
+    }
     assert pq.read_table(written["district_year"]).num_rows == 5
 
 
@@ -109,8 +135,18 @@ def test_analyst_session_keeps_answering_while_a_load_runs(tmp_path, truths):
     started, go = tmp_path / "started", tmp_path / "go"
     # the seed prints no sha256; the loader sets one per planted year
     loader = subprocess.Popen(
-        [sys.executable, "-c", LOADER, str(work), str(copy), str(truth_path), str(started),
-         str(go)], cwd=REPO)
+        [
+            sys.executable,
+            "-c",
+            LOADER,
+            str(work),
+            str(copy),
+            str(truth_path),
+            str(started),
+            str(go),
+        ],
+        cwd=REPO,
+    )
     try:
         while not started.exists():
             assert loader.poll() is None, "loader died before connecting"
