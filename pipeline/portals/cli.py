@@ -70,8 +70,9 @@ def run_check(args: argparse.Namespace) -> int:
     from pipeline.portals import get_adapter
     from pipeline.portals.registry import RegistryError, get_portal, load_portals
 
+    conf = settings()
     try:
-        portal = get_portal(load_portals(args.registry), args.portal_id)
+        portal = get_portal(load_portals(args.registry or conf.portals_file, conf), args.portal_id)
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -79,7 +80,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     adapter = get_adapter(portal.adapter)
     robots: dict[str, Protego | None] = {}
-    with Fetcher(settings().user_agent) as fetcher:
+    with Fetcher(conf.user_agent) as fetcher:
 
         def permitted(url: str) -> None:
             origin = "/".join(url.split("/", 3)[:3])
@@ -130,10 +131,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from pipeline.config import settings
     from pipeline.portals.registry import RegistryError, load_portals
 
+    conf = settings()
     try:
-        portals = load_portals(args.registry)
+        portals = load_portals(args.registry or conf.portals_file, conf)
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

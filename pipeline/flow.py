@@ -1,0 +1,230 @@
+"""The pipeline's stages, written once: the Dagster assets, the CLI and ``make run`` call these.
+
+1. crawl a portal: :func:`pipeline.crawl.crawl_portal` (one per district partition);
+2. extract a batch of district-years (:func:`extract_batch`), then load it
+   (:func:`load_batch`): a district-year whose extraction hit a pipeline fault is recorded and
+   not loaded, and the rest of the batch loads;
+3. rebuild the catalog tables and the marts (:func:`load_catalog_tables`, :func:`rebuild_marts`);
+4. publish the analyst copy (:func:`publish_copy`), unless too many reports failed.
+
+Every stage takes the :class:`~pipeline.config.Settings` it runs with; none reads the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import Settings
+from pipeline.crawl.catalog import current_documents, read_run_file
+from pipeline.portals.registry import Portal
+from pipeline.reports import ReportResult, extract_district_year, read_results
+from pipeline.warehouse import (
+    ReportSource,
+    build_marts,
+    load_catalog,
+    load_districts,
+    load_report,
+    publish,
+)
+from pipeline.warehouse.reports import report_id_of
+
+DistrictYear = tuple[str, int]
+
+
+def extract_batch(
+    district_years: Iterable[DistrictYear], conf: Settings, portals: list[Portal]
+) -> dict[DistrictYear, list[ReportResult]]:
+    """Extract every district-year of the batch; each records its choice in reports.json.
+
+    The catalog is read once per batch and only for the portals of the batch's districts, so
+    a batch costs what it extracts, not the size of the national catalog.
+    """
+    wanted = list(district_years)
+    codes = {code for code, _ in wanted}
+    documents: list[dict] = []
+    for portal_id in sorted({p.id for p in portals if p.division_code in codes}):
+        documents += current_documents(conf.catalog_dir, portal_id)
+    by_code: dict[str, list[dict]] = {}
+    for document in documents:
+        by_code.setdefault(document.get("division_code"), []).append(document)
+    return {
+        (code, year): extract_district_year(code, year, conf, documents=by_code.get(code, []))
+        for code, year in wanted
+    }
+
+
+def faults_of(results: list[ReportResult]) -> list[dict]:
+    """The reports our pipeline failed on (not the source): they block their district-year."""
+    return [{"url": r.url, "fault": r.fault} for r in results if r.fault]
+
+
+@dataclass
+class LoadOutcome:
+    """What the load did with one district-year: loaded reports, or why it was not loaded."""
+
+    division_code: str
+    year: int
+    loads: list[dict] = field(default_factory=list)
+    not_loaded: str | None = None  # the reason, when the district-year was held back
+    fact_rows: int = 0
+    problems: list[dict] = field(default_factory=list)  # load_complete findings
+
+    @property
+    def loaded(self) -> bool:
+        return self.not_loaded is None
+
+
+def load_district_year(
+    con: duckdb.DuckDBPyConnection, division_code: str, year: int, conf: Settings
+) -> LoadOutcome:
+    """Load the chosen report(s) of one district-year, unless extraction faulted or never ran."""
+    outcome = LoadOutcome(division_code, year)
+    results = read_results(division_code, year, conf)
+    if results is None:
+        outcome.not_loaded = "never extracted: extract it first"
+        return outcome
+    faults = faults_of(results)
+    if faults:
+        outcome.not_loaded = "pipeline fault: " + "; ".join(
+            f"{f['url']}: {f['fault']}" for f in faults
+        )
+        return outcome
+    for result in results:
+        loaded = load_report(con, result.contract(), ReportSource(**result.source_fields()))
+        outcome.loads.append({"url": result.url, "agency_kind": result.agency_kind, **loaded})
+    outcome.fact_rows = con.execute(
+        "SELECT count(*) FROM core.report_cells WHERE division_code = ? AND year = ?",
+        [division_code, year],
+    ).fetchone()[0]
+    outcome.problems = load_problems(con, results)
+    return outcome
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection, district_years: Iterable[DistrictYear], conf: Settings
+) -> list[LoadOutcome]:
+    """Load a batch, one district-year at a time; a held-back one does not stop the others."""
+    return [load_district_year(con, code, year, conf) for code, year in district_years]
+
+
+def load_problems(con: duckdb.DuckDBPyConnection, results: list[ReportResult]) -> list[dict]:
+    """Reports missing from core.dim_report or with fewer fact rows than extracted cells."""
+    problems = []
+    for result in results:
+        report_id = report_id_of(result.sha256)
+        row = con.execute(
+            "SELECT cell_count, load_errors FROM core.dim_report WHERE report_id = ?",
+            [report_id],
+        ).fetchone()
+        if row is None:
+            problems.append({"url": result.url, "problem": "not in core.dim_report"})
+            continue
+        if row[1]:
+            continue  # rejected by the warehouse on purpose, recorded with its reasons
+        rows = con.execute(
+            "SELECT count(*) FROM core.report_cells WHERE report_id = ?", [report_id]
+        ).fetchone()[0]
+        if rows != result.cells:
+            problems.append(
+                {
+                    "url": result.url,
+                    "problem": f"{rows} fact rows in the warehouse, {result.cells} cells extracted",
+                }
+            )
+    return problems
+
+
+def load_catalog_tables(
+    con: duckdb.DuckDBPyConnection, catalog_dir: Path, portals: list[Portal]
+) -> dict:
+    """raw.* from catalog files not loaded before, core.dim_district from divisions + registry."""
+    return {"districts": load_districts(con, portals), **load_catalog(con, catalog_dir)}
+
+
+def rebuild_marts(con: duckdb.DuckDBPyConnection, conf: Settings) -> dict[str, int]:
+    return build_marts(con, conf.first_year, conf.last_year)
+
+
+def failure_rate(con: duckdb.DuckDBPyConnection) -> tuple[float, dict[str, int]]:
+    """Share of current reports whose extraction failed, and the current reports by status."""
+    statuses = dict(
+        con.execute(
+            "SELECT status, count(*) FROM core.dim_report WHERE is_current GROUP BY status"
+        ).fetchall()
+    )
+    total = sum(statuses.values())
+    return (statuses.get("failed", 0) / total if total else 0.0), statuses
+
+
+class PublishBlocked(RuntimeError):
+    """Too many current reports failed: the extractor is suspect, the copy stays as it was."""
+
+
+def publish_copy(con: duckdb.DuckDBPyConnection, conf: Settings) -> dict:
+    """Publish the analyst copy, unless the failure rate is above ``max_failure_rate``."""
+    rate, statuses = failure_rate(con)
+    if rate > conf.max_failure_rate:
+        raise PublishBlocked(
+            f"{rate:.1%} of current reports failed (limit {conf.max_failure_rate:.0%}): "
+            f"analyst copy not published; reports by status: {statuses}"
+        )
+    return publish(con, conf.analyst_copy_path)
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    conf: Settings,
+    portals: list[Portal],
+    catalog_dir: Path | None = None,
+) -> dict:
+    """One batch after loads: catalog tables (default ``conf.catalog_dir``), marts, then the
+    analyst copy."""
+    summary = {
+        "catalog": load_catalog_tables(con, catalog_dir or conf.catalog_dir, portals),
+        "marts": rebuild_marts(con, conf),
+    }
+    summary["published"] = publish_copy(con, conf)
+    return summary
+
+
+def catalog_positions(catalog_dir: Path) -> dict[str, list]:
+    """Per portal: the newest committed catalog run file and how many there are."""
+    positions = {}
+    root = Path(catalog_dir)
+    if not root.is_dir():
+        return positions
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        names = sorted(f.name for f in folder.glob("[!.]*.jsonl"))
+        positions[folder.name] = [names[-1] if names else "", len(names)]
+    return positions
+
+
+def catalog_changes(
+    catalog_dir: Path, positions: dict[str, list]
+) -> tuple[set[DistrictYear], dict[str, list]]:
+    """The district-years with a document recorded since ``positions``, and the new positions.
+
+    Run files are named by the time their run started, so only names after a portal's mark
+    are read; when a file appeared below the mark (a crashed run's journal recovered later),
+    that portal is read again in full (rare; what is unchanged is filtered out downstream).
+    """
+    touched: set[DistrictYear] = set()
+    now = catalog_positions(catalog_dir)
+    for portal, (last, count) in now.items():
+        before_last, before_count = positions.get(portal, ["", 0])
+        if (last, count) == (before_last, before_count):
+            continue
+        folder = Path(catalog_dir) / portal
+        names = sorted(f.name for f in folder.glob("[!.]*.jsonl"))
+        fresh = [n for n in names if n > before_last]
+        if len(names) - len(fresh) != before_count:
+            fresh = names
+        for name in fresh:
+            for record in read_run_file(folder / name):
+                if record.get("kind") == "document" and record.get("year") is not None:
+                    touched.add((record["division_code"], int(record["year"])))
+    return touched, now
