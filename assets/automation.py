@@ -117,9 +117,10 @@ def stale_district_years(
     }
     if not wanted:
         return []
+    wanted_codes = {code for code, _ in wanted}
     by_code: dict[str, list[dict]] = {}
     for portal in layout.portals:
-        if any(code == portal.division_code for code, _ in wanted):
+        if portal.division_code in wanted_codes:
             for document in current_documents(conf.catalog_dir, portal.id):
                 by_code.setdefault(portal.division_code, []).append(document)
     keys = {dy: district_year_key(*dy) for dy in wanted}

@@ -33,10 +33,16 @@ from pipeline.config import Settings, settings
 from pipeline.portals.registry import load_portals
 
 
-def build_definitions(conf: Settings, *, from_environment: bool = False) -> dg.Definitions:
+def build_definitions(
+    conf: Settings,
+    *,
+    from_environment: bool = False,
+    executor: dg.ExecutorDefinition = dg.in_process_executor,
+) -> dg.Definitions:
     """Everything Dagster runs, for the registry and years of ``conf``.
 
     Resources follow the environment (``EnvVar``) when ``from_environment``, else ``conf``.
+    ``executor`` stays in process on one machine; a cluster passes its own (deploy/).
     """
     layout = Layout.of(load_portals(conf.portals_file, conf), conf.years)
     specs = mart_specs()
@@ -68,7 +74,7 @@ def build_definitions(conf: Settings, *, from_environment: bool = False) -> dg.D
             if from_environment
             else Warehouse.of(conf),
         },
-        executor=dg.in_process_executor,
+        executor=executor,
     )
 
 

@@ -105,7 +105,6 @@ def build_warehouse_reports(layout: Layout) -> dg.AssetsDefinition:
                 metadata={
                     "reports loaded": len(outcome.loads),
                     "cells loaded": sum(r["cells"] for r in outcome.loads),
-                    "fact rows for this district-year": outcome.fact_rows,
                     "loads": dg.MetadataValue.json(outcome.loads),
                 },
             )

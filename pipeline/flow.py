@@ -70,7 +70,6 @@ class LoadOutcome:
     year: int
     loads: list[dict] = field(default_factory=list)
     not_loaded: str | None = None  # the reason, when the district-year was held back
-    fact_rows: int = 0
     problems: list[dict] = field(default_factory=list)  # load_complete findings
 
     @property
@@ -80,59 +79,70 @@ class LoadOutcome:
 
 def load_district_year(
     con: duckdb.DuckDBPyConnection, division_code: str, year: int, conf: Settings
-) -> LoadOutcome:
+) -> tuple[LoadOutcome, list[ReportResult]]:
     """Load the chosen report(s) of one district-year, unless extraction faulted or never ran."""
     outcome = LoadOutcome(division_code, year)
     results = read_results(division_code, year, conf)
     if results is None:
         outcome.not_loaded = "never extracted: extract it first"
-        return outcome
+        return outcome, []
     faults = faults_of(results)
     if faults:
         outcome.not_loaded = "pipeline fault: " + "; ".join(
             f"{f['url']}: {f['fault']}" for f in faults
         )
-        return outcome
+        return outcome, []
     for result in results:
         loaded = load_report(con, result.contract(), ReportSource(**result.source_fields()))
         outcome.loads.append({"url": result.url, "agency_kind": result.agency_kind, **loaded})
-    outcome.fact_rows = con.execute(
-        "SELECT count(*) FROM core.report_cells WHERE division_code = ? AND year = ?",
-        [division_code, year],
-    ).fetchone()[0]
-    outcome.problems = load_problems(con, results)
-    return outcome
+    return outcome, results
 
 
 def load_batch(
     con: duckdb.DuckDBPyConnection, district_years: Iterable[DistrictYear], conf: Settings
 ) -> list[LoadOutcome]:
-    """Load a batch, one district-year at a time; a held-back one does not stop the others."""
-    return [load_district_year(con, code, year, conf) for code, year in district_years]
+    """Load a batch, one district-year at a time; a held-back one does not stop the others.
+
+    Then every loaded report is checked complete, the whole batch in one query.
+    """
+    done = [load_district_year(con, code, year, conf) for code, year in district_years]
+    problems = load_problems(con, [r for _, results in done for r in results])
+    for outcome, results in done:
+        urls = {r.url for r in results}
+        outcome.problems = [p for p in problems if p["url"] in urls]
+    return [outcome for outcome, _ in done]
 
 
 def load_problems(con: duckdb.DuckDBPyConnection, results: list[ReportResult]) -> list[dict]:
     """Reports missing from core.dim_report or with fewer fact rows than extracted cells."""
+    if not results:
+        return []
+    ids = [report_id_of(r.sha256) for r in results]
+    reports = {
+        report_id: rejected
+        for report_id, rejected in con.execute(
+            "SELECT report_id, load_errors <> [] FROM core.dim_report "
+            "WHERE report_id IN (SELECT unnest(?))",
+            [ids],
+        ).fetchall()
+    }
+    rows = dict(
+        con.execute(
+            "SELECT report_id, count(*) FROM core.report_cells "
+            "WHERE report_id IN (SELECT unnest(?)) GROUP BY report_id",
+            [ids],
+        ).fetchall()
+    )
     problems = []
-    for result in results:
-        report_id = report_id_of(result.sha256)
-        row = con.execute(
-            "SELECT cell_count, load_errors FROM core.dim_report WHERE report_id = ?",
-            [report_id],
-        ).fetchone()
-        if row is None:
+    for result, report_id in zip(results, ids, strict=True):
+        if report_id not in reports:
             problems.append({"url": result.url, "problem": "not in core.dim_report"})
-            continue
-        if row[1]:
-            continue  # rejected by the warehouse on purpose, recorded with its reasons
-        rows = con.execute(
-            "SELECT count(*) FROM core.report_cells WHERE report_id = ?", [report_id]
-        ).fetchone()[0]
-        if rows != result.cells:
+        elif not reports[report_id] and rows.get(report_id, 0) != result.cells:
             problems.append(
                 {
                     "url": result.url,
-                    "problem": f"{rows} fact rows in the warehouse, {result.cells} cells extracted",
+                    "problem": f"{rows.get(report_id, 0)} fact rows in the warehouse, "
+                    f"{result.cells} cells extracted",
                 }
             )
     return problems
