@@ -18,7 +18,9 @@ Measured:
    count; marts are rebuilt once and measured at that size, so they are added once);
 4. a backfill launched as the UI launches it: ``launchPartitionBackfill`` (GraphQL) against a
    running ``dagster-webserver`` + ``dagster-daemon`` (what ``dagster dev`` runs) on a temporary
-   DAGSTER_HOME, over the 36 sample district-years, against the library on the same documents.
+   DAGSTER_HOME, over the 36 sample district-years, against the library on the same documents:
+   when its first run started, when its last run ended (the data are in the warehouse) and when
+   the daemon marked it complete (its loop runs every 30 s, so this lags by up to 30 s).
 
     .venv/bin/python bench/bench_national.py [--reports N] [--skip-backfill]
 """
@@ -242,6 +244,11 @@ STATUS = """query($id: String!) {
     ... on PythonError { message }
   }
 }"""
+RUNS = """query($id: String!) {
+  runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
+    ... on Runs { results { runId status startTime endTime } }
+  }
+}"""
 STOP_SENSORS = """{
   sensorsOrError(repositorySelector: {repositoryName: "__repository__",
                                       repositoryLocationName: "assets.definitions"}) {
@@ -359,7 +366,7 @@ def measure_backfill(root: Path) -> dict:
             start_new_session=True,
             **spawn,
         )
-        started = time.perf_counter()
+        launched_at = time.time()
         launched = graphql(port, BACKFILL, {"names": keys})["data"]["launchPartitionBackfill"]
         if launched["__typename"] != "LaunchBackfillSuccess":
             raise RuntimeError(f"backfill not launched: {launched}")
@@ -371,7 +378,8 @@ def measure_backfill(root: Path) -> dict:
             if status in ("COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED"):
                 break
             time.sleep(1)
-        dagster = time.perf_counter() - started
+        completed = time.time() - launched_at
+        runs = graphql(port, RUNS, {"id": launched["backfillId"]})["data"]["runsOrError"]["results"]
     finally:
         if daemon is not None:
             stop(daemon)
@@ -380,7 +388,10 @@ def measure_backfill(root: Path) -> dict:
     return {
         "district-years": len(keys),
         "library": library,
-        "dagster backfill": dagster,
+        "runs": len(runs),
+        "first run started": min(r["startTime"] for r in runs) - launched_at,
+        "last run ended": max(r["endTime"] for r in runs) - launched_at,
+        "backfill completed": completed,
         "status": status,
     }
 
@@ -468,9 +479,19 @@ def main(argv: list[str] | None = None) -> int:
                 "",
             ),
             (
-                f"Dagster backfill from GraphQL ({backfill['status']})",
-                backfill["dagster backfill"],
+                f"backfill from GraphQL: first of its {backfill['runs']} run(s) started",
+                backfill["first run started"],
+                "",
+            ),
+            (
+                "backfill from GraphQL: its last run ended",
+                backfill["last run ended"],
                 f"≤ {limit:.0f} s",
+            ),
+            (
+                f"backfill from GraphQL: marked {backfill['status']} by the daemon",
+                backfill["backfill completed"],
+                "",
             ),
         ]
     print(f"{'measure':<62} {'seconds':>9}  target")

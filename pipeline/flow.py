@@ -12,6 +12,7 @@ Every stage takes the :class:`~pipeline.config.Settings` it runs with; none read
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,16 +202,24 @@ def refresh(
     return summary
 
 
+def _run_file_names(folder: str | Path) -> list[str]:
+    """Committed run files of one portal, oldest first (journals start with a dot)."""
+    with os.scandir(folder) as entries:
+        return sorted(e.name for e in entries if e.name.endswith(".jsonl") and e.name[0] != ".")
+
+
 def catalog_positions(catalog_dir: Path) -> dict[str, list]:
     """Per portal: the newest committed catalog run file and how many there are."""
     positions = {}
     root = Path(catalog_dir)
     if not root.is_dir():
         return positions
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        names = sorted(f.name for f in folder.glob("[!.]*.jsonl"))
-        positions[folder.name] = [names[-1] if names else "", len(names)]
-    return positions
+    with os.scandir(root) as folders:
+        for folder in folders:
+            if folder.is_dir():
+                names = _run_file_names(folder.path)
+                positions[folder.name] = [names[-1] if names else "", len(names)]
+    return dict(sorted(positions.items()))
 
 
 def catalog_changes(
@@ -229,7 +238,7 @@ def catalog_changes(
         if (last, count) == (before_last, before_count):
             continue
         folder = Path(catalog_dir) / portal
-        names = sorted(f.name for f in folder.glob("[!.]*.jsonl"))
+        names = _run_file_names(folder)
         fresh = [n for n in names if n > before_last]
         if len(names) - len(fresh) != before_count:
             fresh = names
