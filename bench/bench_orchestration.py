@@ -81,7 +81,7 @@ def main() -> int:
         partitions = build_catalog(root / "archive")
 
         from pipeline.config import settings
-        from pipeline.reports import extract_district_year
+        from pipeline.report_choice import extract_district_year
         from pipeline.warehouse import ReportSource, connect, load_report
 
         started = time.perf_counter()

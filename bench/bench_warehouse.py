@@ -36,7 +36,7 @@ from pipeline.warehouse import (
     publish,
 )
 from pipeline.warehouse.cells import to_cells
-from pipeline.warehouse.reports import report_id_of
+from pipeline.warehouse.report_load import report_id_of
 
 OUT = Path(__file__).resolve().parent / "out"
 FIRST_YEAR = 2018

@@ -17,7 +17,7 @@ import pytest
 
 from pipeline.extract.validate import findings
 from pipeline.samples.render import render_html, render_text
-from tests.extract.reports import applications, report
+from tests.extract.contract_reports import applications, report
 
 STAMP = "2025-01-15T03:00:00.000000Z"
 
