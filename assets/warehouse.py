@@ -83,7 +83,7 @@ def warehouse_reports(
 )
 def warehouse_catalog(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        districts = load_districts(con, registry())
+        districts = load_districts(con, [portal.district for portal in registry()])
         new = load_catalog(con, settings().catalog_dir)
     return dg.MaterializeResult(
         metadata={

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from pipeline.portals import adapter_names, get_adapter
+from pipeline.records import RegisteredDistrict
 
 DEFAULT_INCLUDE = (r"政府信息公开", r"年度报告|年报")
 DEFAULT_EXCLUDE = (r"解读", r"图解", r"问答", r"答记者问")
@@ -80,6 +81,13 @@ class Portal:
     max_pages: int = 50
     district_aliases: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)  # adapter-specific settings
+
+    @property
+    def district(self) -> RegisteredDistrict:
+        """The district this portal covers, as ``core.dim_district`` records it."""
+        return RegisteredDistrict(
+            self.division_code, self.district_name, self.city, self.province, self.sample
+        )
 
     def host_allowed(self, url: str) -> bool:
         """``allowed_hosts`` entries are ``host`` (any port) or ``host:port``."""
