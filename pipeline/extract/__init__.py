@@ -41,6 +41,11 @@ READERS: dict[str, Callable[[bytes], Document]] = {
         read_binary_word, fmt="wps", docx_reader=isolated("pipeline.extract.word:read_docx", "wps")
     ),
 }
+# HTML and text are parsed in this process: their size bounds the parse tree (about 10-15× the
+# bytes with lxml), the cell budgets of pipeline.extract.grid bound the grids. Real pages are
+# under 1 MB; Word-exported ones reach 350 KB.
+MAX_MARKUP_BYTES = 16 * 1024 * 1024
+IN_PROCESS = frozenset({"html", "text"})
 REPORT_WORDS = ("政府信息公开", "政务公开")
 ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
 PRE_2019_WORDS = ("历年累计",)
@@ -93,6 +98,15 @@ def extract_bytes(
                 path, sha256, fmt, "not a report document: unrecognised file type", fault=False
             )
         return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
+    if fmt in IN_PROCESS and len(data) > MAX_MARKUP_BYTES:
+        return _failed(
+            path,
+            sha256,
+            fmt,
+            f"{fmt} document of {len(data) / 2**20:.1f} MB exceeds the "
+            f"{MAX_MARKUP_BYTES // 2**20} MB limit for HTML and text documents",
+            fault=False,
+        )
     try:
         doc = reader(data)
     except Exception as exc:  # a reader bug or hostile input must not end the run
@@ -120,7 +134,10 @@ def assemble(doc: Document, result: ExtractionResult, path: str | None) -> Extra
     found = mapping.tables_found()
     errors = [*doc.errors, *mapping.errors]
     if not _is_report(doc.text, bool(found)):
-        result["errors"] = ["not an annual report: no report headings or table labels found"]
+        result["errors"] = [
+            "not an annual report: no report headings or table labels found",
+            *errors,
+        ]
         return result
     if "applications" not in found and any(w in doc.text for w in PRE_2019_WORDS):
         result["status"] = "unsupported"
