@@ -14,12 +14,12 @@ import json
 
 import dagster as dg
 
-from assets.extract import FINGERPRINT, REPORT_FACTS
+from assets.extract import EXTRACTED_REPORTS, FINGERPRINT
 from assets.partitions import Layout, district_year_key
 from pipeline.config import Settings
 from pipeline.crawl.catalog import current_documents
 from pipeline.flow import catalog_changes, catalog_positions
-from pipeline.reports import document_fingerprint
+from pipeline.report_choice import document_fingerprint
 
 PORTAL_TAG = "gongkai/portal"
 NIGHTLY_CRON = "0 2 * * *"
@@ -47,7 +47,7 @@ def build_jobs(
     )
     extract_load_job = dg.define_asset_job(
         EXTRACT_LOAD_JOB,
-        selection=dg.AssetSelection.assets("report_facts", "warehouse_reports"),
+        selection=dg.AssetSelection.assets("extracted_reports", "warehouse_reports"),
         description="Extract district-years from the catalog and load them into the warehouse "
         "(one, or a batch given as a partition range).",
     )
@@ -85,7 +85,9 @@ def build_nightly_crawl(layout: Layout) -> dg.ScheduleDefinition:
 
 def extracted_fingerprints(instance, partition_keys: list[str] | None) -> dict[str, str]:
     """The documents fingerprint each district-year's latest extraction recorded."""
-    records_filter = dg.AssetRecordsFilter(asset_key=REPORT_FACTS, asset_partitions=partition_keys)
+    records_filter = dg.AssetRecordsFilter(
+        asset_key=EXTRACTED_REPORTS, asset_partitions=partition_keys
+    )
     out: dict[str, str] = {}
     cursor = None
     while True:

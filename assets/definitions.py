@@ -19,7 +19,7 @@ from assets.automation import (
 )
 from assets.checks import CHECKS
 from assets.crawl import build_portal_documents
-from assets.extract import build_report_facts
+from assets.extract import build_extracted_reports
 from assets.partitions import Layout
 from assets.resources import GongkaiSettings, Warehouse
 from assets.warehouse import (
@@ -51,7 +51,7 @@ def build_definitions(
     return dg.Definitions(
         assets=[
             build_portal_documents(layout),
-            build_report_facts(layout),
+            build_extracted_reports(layout),
             build_warehouse_reports(layout),
             warehouse_catalog,
             build_marts(specs),

@@ -10,9 +10,9 @@ import dagster as dg
 from assets.partitions import Layout, district_years_of, partitioned_check
 from assets.resources import GongkaiSettings
 from pipeline.flow import extract_batch, faults_of
-from pipeline.reports import ReportResult, preview_markdown, results_fingerprint
+from pipeline.report_choice import ReportResult, preview_markdown, results_fingerprint
 
-REPORT_FACTS = dg.AssetKey("report_facts")
+EXTRACTED_REPORTS = dg.AssetKey("extracted_reports")
 CONTRACT_RULES, EXTRACTION_FAULTS = "contract_rules", "extraction_faults"
 BATCH = 50  # district-years per backfill run
 FINGERPRINT = "documents fingerprint"  # the catalog sensor compares it with the catalog's
@@ -72,7 +72,7 @@ def check_evaluations(key, results: list[ReportResult]) -> list[dg.AssetCheckEva
     faults = faults_of(results)
     return [
         dg.AssetCheckEvaluation(
-            asset_key=REPORT_FACTS,
+            asset_key=EXTRACTED_REPORTS,
             check_name=CONTRACT_RULES,
             passed=not findings,
             severity=dg.AssetCheckSeverity.WARN,
@@ -84,7 +84,7 @@ def check_evaluations(key, results: list[ReportResult]) -> list[dg.AssetCheckEva
             },
         ),
         dg.AssetCheckEvaluation(
-            asset_key=REPORT_FACTS,
+            asset_key=EXTRACTED_REPORTS,
             check_name=EXTRACTION_FAULTS,
             passed=not faults,
             severity=dg.AssetCheckSeverity.ERROR,
@@ -94,12 +94,12 @@ def check_evaluations(key, results: list[ReportResult]) -> list[dg.AssetCheckEva
     ]
 
 
-def build_report_facts(layout: Layout) -> dg.AssetsDefinition:
+def build_extracted_reports(layout: Layout) -> dg.AssetsDefinition:
     partitions = layout.district_years
     checks = [
         partitioned_check(
             CONTRACT_RULES,
-            REPORT_FACTS,
+            EXTRACTED_REPORTS,
             partitions,
             description="The contract's rules (carry_balance, outcome_sum, requester_sum, "
             "appeal_sum) hold in every report of the district-year. A failing rule is the "
@@ -107,7 +107,7 @@ def build_report_facts(layout: Layout) -> dg.AssetsDefinition:
         ),
         partitioned_check(
             EXTRACTION_FAULTS,
-            REPORT_FACTS,
+            EXTRACTED_REPORTS,
             partitions,
             description="No report failed because of the pipeline (a reader crash, a format "
             "without reader, an archived file missing or altered). An error: this "
@@ -118,7 +118,7 @@ def build_report_facts(layout: Layout) -> dg.AssetsDefinition:
     @dg.multi_asset(
         specs=[
             dg.AssetSpec(
-                REPORT_FACTS,
+                EXTRACTED_REPORTS,
                 partitions_def=partitions,
                 # The district dimension is the crawl's partitions definition, so Dagster maps
                 # each district-year onto its district's crawl.
@@ -133,9 +133,9 @@ def build_report_facts(layout: Layout) -> dg.AssetsDefinition:
         check_specs=checks,
         backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=BATCH),
         can_subset=True,  # check results are events per partition, not step outputs
-        name="report_facts",
+        name="extracted_reports",
     )
-    def report_facts(context: dg.AssetExecutionContext, gongkai: GongkaiSettings):
+    def extracted_reports(context: dg.AssetExecutionContext, gongkai: GongkaiSettings):
         conf = gongkai.settings()
         keys = {
             split: key
@@ -146,10 +146,12 @@ def build_report_facts(layout: Layout) -> dg.AssetsDefinition:
             if not results:
                 context.log.info(f"no report document in the catalog for {code} {year}")
             context.add_asset_metadata(
-                report_metadata(results), asset_key=REPORT_FACTS, partition_key=keys[code, year]
+                report_metadata(results),
+                asset_key=EXTRACTED_REPORTS,
+                partition_key=keys[code, year],
             )
-        yield dg.MaterializeResult(asset_key=REPORT_FACTS)
+        yield dg.MaterializeResult(asset_key=EXTRACTED_REPORTS)
         for (code, year), results in extracted.items():
             yield from check_evaluations(keys[code, year], results)
 
-    return report_facts
+    return extracted_reports

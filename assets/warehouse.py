@@ -7,7 +7,7 @@ below), never once per partition of a backfill.
 
 import dagster as dg
 
-from assets.extract import BATCH, REPORT_FACTS
+from assets.extract import BATCH, EXTRACTED_REPORTS
 from assets.partitions import Layout, district_years_of, partitioned_check
 from assets.resources import DUCKDB_POOL, GongkaiSettings, Warehouse
 from pipeline.flow import (
@@ -49,7 +49,7 @@ def build_warehouse_reports(layout: Layout) -> dg.AssetsDefinition:
             dg.AssetSpec(
                 WAREHOUSE_REPORTS,
                 partitions_def=partitions,
-                deps=[REPORT_FACTS],
+                deps=[EXTRACTED_REPORTS],
                 group_name="warehouse",
                 kinds={"duckdb"},
                 description="Load the chosen report(s) of each district × year into core.* "
@@ -133,7 +133,8 @@ def warehouse_catalog(warehouse: Warehouse, gongkai: GongkaiSettings) -> dg.Mate
 
     conf = gongkai.settings()
     with warehouse.connect() as con:
-        new = load_catalog_tables(con, conf.catalog_dir, load_portals(conf.portals_file, conf))
+        portals = load_portals(conf.portals_file, conf)
+        new = load_catalog_tables(con, conf.catalog_dir, [p.district for p in portals])
     districts = new.pop("districts")
     return dg.MaterializeResult(
         metadata={

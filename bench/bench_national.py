@@ -230,7 +230,7 @@ BACKFILL = """
 mutation($names: [String!]!) {
   launchPartitionBackfill(backfillParams: {
     partitionNames: $names,
-    assetSelection: [{path: ["report_facts"]}, {path: ["warehouse_reports"]}]
+    assetSelection: [{path: ["extracted_reports"]}, {path: ["warehouse_reports"]}]
   }) {
     __typename
     ... on LaunchBackfillSuccess { backfillId }

@@ -22,18 +22,32 @@ import duckdb
 from pipeline.config import Settings
 from pipeline.crawl.catalog import current_documents, read_run_file
 from pipeline.portals.registry import Portal
-from pipeline.reports import ReportResult, extract_district_year, read_results
-from pipeline.warehouse import (
-    ReportSource,
-    build_marts,
-    load_catalog,
-    load_districts,
-    load_report,
-    publish,
+from pipeline.report_choice import ReportResult, extract_district_year, read_results
+from pipeline.warehouse import ReportSource, load_report
+from pipeline.warehouse.batch import (
+    PublishBlocked,
+    failure_rate,
+    load_catalog_tables,
+    publish_copy,
+    rebuild_marts,
+    refresh,
 )
-from pipeline.warehouse.reports import report_id_of
+from pipeline.warehouse.report_load import report_id_of
 
 DistrictYear = tuple[str, int]
+__all__ = [
+    "LoadOutcome",
+    "PublishBlocked",
+    "catalog_changes",
+    "catalog_positions",
+    "extract_batch",
+    "failure_rate",
+    "load_batch",
+    "load_catalog_tables",
+    "publish_copy",
+    "rebuild_marts",
+    "refresh",
+]
 
 
 def extract_batch(
@@ -147,59 +161,6 @@ def load_problems(con: duckdb.DuckDBPyConnection, results: list[ReportResult]) -
                 }
             )
     return problems
-
-
-def load_catalog_tables(
-    con: duckdb.DuckDBPyConnection, catalog_dir: Path, portals: list[Portal]
-) -> dict:
-    """raw.* from catalog files not loaded before, core.dim_district from divisions + registry."""
-    return {"districts": load_districts(con, portals), **load_catalog(con, catalog_dir)}
-
-
-def rebuild_marts(con: duckdb.DuckDBPyConnection, conf: Settings) -> dict[str, int]:
-    return build_marts(con, conf.first_year, conf.last_year)
-
-
-def failure_rate(con: duckdb.DuckDBPyConnection) -> tuple[float, dict[str, int]]:
-    """Share of current reports whose extraction failed, and the current reports by status."""
-    statuses = dict(
-        con.execute(
-            "SELECT status, count(*) FROM core.dim_report WHERE is_current GROUP BY status"
-        ).fetchall()
-    )
-    total = sum(statuses.values())
-    return (statuses.get("failed", 0) / total if total else 0.0), statuses
-
-
-class PublishBlocked(RuntimeError):
-    """Too many current reports failed: the extractor is suspect, the copy stays as it was."""
-
-
-def publish_copy(con: duckdb.DuckDBPyConnection, conf: Settings) -> dict:
-    """Publish the analyst copy, unless the failure rate is above ``max_failure_rate``."""
-    rate, statuses = failure_rate(con)
-    if rate > conf.max_failure_rate:
-        raise PublishBlocked(
-            f"{rate:.1%} of current reports failed (limit {conf.max_failure_rate:.0%}): "
-            f"analyst copy not published; reports by status: {statuses}"
-        )
-    return publish(con, conf.analyst_copy_path)
-
-
-def refresh(
-    con: duckdb.DuckDBPyConnection,
-    conf: Settings,
-    portals: list[Portal],
-    catalog_dir: Path | None = None,
-) -> dict:
-    """One batch after loads: catalog tables (default ``conf.catalog_dir``), marts, then the
-    analyst copy."""
-    summary = {
-        "catalog": load_catalog_tables(con, catalog_dir or conf.catalog_dir, portals),
-        "marts": rebuild_marts(con, conf),
-    }
-    summary["published"] = publish_copy(con, conf)
-    return summary
 
 
 def _run_file_names(folder: str | Path) -> list[str]:

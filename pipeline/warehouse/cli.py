@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 from pipeline.config import settings
-from pipeline.warehouse.catalog import load_catalog
+from pipeline.portals.registry import load_portals
+from pipeline.records import RegisteredDistrict
+from pipeline.warehouse.catalog_load import load_catalog
 from pipeline.warehouse.districts import load_districts
 from pipeline.warehouse.marts import build_marts
 from pipeline.warehouse.publish import export_parquet, publish
-from pipeline.warehouse.reports import ReportSource, load_report
+from pipeline.warehouse.report_load import ReportSource, load_report
 from pipeline.warehouse.schema import connect
 
 
@@ -20,24 +22,15 @@ def _print(value) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-def _registry_records(portals_file: Path) -> list:
-    """Portals of the registry, or none when the registry module or file is absent."""
-    try:
-        from pipeline.portals.registry import load_portals
-    except ImportError:
-        print(
-            "warehouse: pipeline.portals.registry not available; districts from "
-            "data/divisions.csv only",
-            file=sys.stderr,
-        )
-        return []
+def _registry_districts(portals_file: Path) -> list[RegisteredDistrict]:
+    """Districts of the registry, or none when the registry file is absent."""
     if not portals_file.exists():
         print(
             f"warehouse: {portals_file} not found; districts from data/divisions.csv only",
             file=sys.stderr,
         )
         return []
-    return load_portals(portals_file)
+    return [portal.district for portal in load_portals(portals_file)]
 
 
 def _migrate(args) -> int:
@@ -54,7 +47,7 @@ def _migrate(args) -> int:
 
 def _load_districts(args) -> int:
     with connect(args.db) as con:
-        _print({"districts": load_districts(con, _registry_records(args.portals))})
+        _print({"districts": load_districts(con, _registry_districts(args.portals))})
     return 0
 
 
@@ -103,7 +96,7 @@ def _refresh(args) -> int:
     """One batch: catalog, districts, marts, then the analyst copy (pipeline.flow.refresh)."""
     from dataclasses import replace
 
-    from pipeline.flow import PublishBlocked, refresh
+    from pipeline.warehouse.batch import PublishBlocked, refresh
 
     conf = replace(
         settings(),
@@ -115,7 +108,7 @@ def _refresh(args) -> int:
     )
     with connect(conf.warehouse_path) as con:
         try:
-            _print(refresh(con, conf, _registry_records(conf.portals_file), args.catalog_dir))
+            _print(refresh(con, conf, _registry_districts(conf.portals_file), args.catalog_dir))
         except PublishBlocked as exc:
             print(f"warehouse: {exc}", file=sys.stderr)
             return 1

@@ -113,7 +113,7 @@ def test_pipeline_fault_is_an_error_that_blocks_the_load(
     assert not fault.passed and fault.severity == dg.AssetCheckSeverity.ERROR
     assert fault.partition == f"{codes[1]}|2021"
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert materialized == {dg.AssetKey("report_facts")}
+    assert materialized == {dg.AssetKey("extracted_reports")}
     assert not result.success
     assert not conf.warehouse_path.exists() or not facts(
         f"WHERE r.division_code = '{codes[1]}' AND r.year = 2021"
@@ -139,7 +139,7 @@ def test_a_batch_loads_around_a_faulty_district_year(catalog, conf, defs, instan
         if e.check_name == "extraction_faults"
     }
     assert faults == {k: k != bad for k in keys}
-    assert instance.get_materialized_partitions(dg.AssetKey("report_facts")) == set(keys)
+    assert instance.get_materialized_partitions(dg.AssetKey("extracted_reports")) == set(keys)
     loaded = set(keys) - {bad}
     assert instance.get_materialized_partitions(dg.AssetKey("warehouse_reports")) == loaded
     assert {f"{k[0]}|{k[1]}" for k in facts()} == loaded

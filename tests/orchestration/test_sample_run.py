@@ -17,7 +17,10 @@ from pipeline.samples.site import SITE_DIR, ensure_site
 from tests.orchestration.conftest import moved_registry
 
 TABLE_OF = {"fact_applications": "applications", "fact_appeals": "appeals"}
-PLANTED_WARNINGS = {("report_facts", "contract_rules"), ("marts/quality", "cross_year_continuity")}
+PLANTED_WARNINGS = {
+    ("extracted_reports", "contract_rules"),
+    ("marts/quality", "cross_year_continuity"),
+}
 
 
 def warehouse_facts(conf) -> dict[tuple, dict]:
@@ -71,7 +74,7 @@ def test_sample_graph_stage_by_stage(conf, instance, tmp_path):
     district_years = defs.resolve_job_def("extract_and_load").partitions_def
     for definition, asset in (
         (districts, "portal_documents"),
-        (district_years, "report_facts"),
+        (district_years, "extracted_reports"),
         (district_years, "warehouse_reports"),
     ):
         materialized = instance.get_materialized_partitions(dg.AssetKey(asset))
