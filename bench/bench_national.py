@@ -90,8 +90,8 @@ def write_registry(path: Path, districts: list[dict]) -> None:
     path.write_text(yaml.safe_dump({"portals": portals}, allow_unicode=True), encoding="utf-8")
 
 
-def sample_bodies(archive: Path) -> list[tuple[str, str, str]]:
-    """The sample district reports rendered as PDF and as HTML: (sha256, path, sniffed)."""
+def sample_bodies(archive: Path) -> list[tuple[str, str, str, int]]:
+    """The sample district reports rendered as PDF and as HTML: (sha256, path, sniffed, size)."""
     from pipeline.samples.facts import load_facts
     from pipeline.samples.render import render_html
     from pipeline.samples.render_pdf import render_pdf
@@ -108,31 +108,28 @@ def sample_bodies(archive: Path) -> list[tuple[str, str, str]]:
             relative = f"{sha[:2]}/{sha}.{sniffed}"
             (archive / relative).parent.mkdir(parents=True, exist_ok=True)
             (archive / relative).write_bytes(body)
-            bodies.append((sha, relative, sniffed))
+            bodies.append((sha, relative, sniffed, len(body)))
     return bodies
 
 
-def record(code: str, year: int, body: tuple[str, str, str], url_suffix: str = "") -> dict:
-    sha, relative, sniffed = body
-    return {
-        "kind": "document",
-        "portal": f"d{code}",
-        "division_code": code,
-        "url": f"http://www.d{code}.example/xxgk/ndbg/{year}{url_suffix}.html",
-        "final_url": None,
-        "title": f"{year}年政府信息公开工作年度报告",
-        "year": year,
-        "agency": None,
-        "agency_kind": "district",
-        "role": "article",
-        "parent_url": None,
-        "sniffed_type": sniffed,
-        "sha256": sha,
-        "archive_path": relative,
-        "is_sample": True,
-        "first_seen": STAMP,
-        "last_seen": STAMP,
-    }
+def record(code: str, year: int, body: tuple[str, str, str, int], url_suffix: str = "") -> dict:
+    """A catalog record as the crawler writes it (pipeline.records.catalog_document)."""
+    from pipeline.records import Listing, catalog_document
+
+    sha, relative, sniffed, size = body
+    return catalog_document(
+        run_id="bench",
+        portal=f"d{code}",
+        division_code=code,
+        url=f"http://www.d{code}.example/xxgk/ndbg/{year}{url_suffix}.html",
+        listing=Listing(f"{year}年政府信息公开工作年度报告", year, "", "district", "article"),
+        sniffed_type=sniffed,
+        size=size,
+        sha256=sha,
+        archive_path=relative,
+        is_sample=True,
+        fetched_at=STAMP,
+    )
 
 
 def write_run(catalog: Path, portal: str, name: str, records: list[dict]) -> None:
@@ -143,7 +140,7 @@ def write_run(catalog: Path, portal: str, name: str, records: list[dict]) -> Non
     )
 
 
-def build_catalog(conf, districts: list[dict]) -> list[tuple[str, str, str]]:
+def build_catalog(conf, districts: list[dict]) -> list[tuple[str, str, str, int]]:
     """One article per district-year, PDFs for at least half (every other body is a PDF)."""
     bodies = sample_bodies(conf.archive_dir)
     pdfs = [b for b in bodies if b[2] == "pdf"]
@@ -175,8 +172,8 @@ def measure_orchestration(conf, districts: list[dict], bodies) -> dict:
     defs.get_repository_def().get_all_jobs()  # what a code location load resolves
     out = {"definitions": seconds}
     _, out["definitions resolved"] = timed(lambda: build_definitions(conf).get_repository_def())
-    sensor = defs.get_sensor_def("catalog_sensor")
-    schedule = defs.get_schedule_def("nightly_crawl")
+    sensor = defs.resolve_sensor_def("catalog_sensor")
+    schedule = defs.resolve_schedule_def("nightly_crawl")
     with dg.instance_for_test() as instance:
         first, out["full tick"] = timed(sensor, dg.build_sensor_context(instance=instance))
         out["full tick requests"] = len(first.run_requests)

@@ -193,7 +193,7 @@ def test_marts_and_analyst_copy_refresh_once_after_a_backfill(
 
 def test_nightly_schedule_crawls_every_portal(defs):
     when = datetime(2025, 3, 1, 2, 0, tzinfo=ZoneInfo(TIMEZONE))
-    nightly_crawl = defs.get_schedule_def("nightly_crawl")
+    nightly_crawl = defs.resolve_schedule_def("nightly_crawl")
     context = dg.build_schedule_context(scheduled_execution_time=when)
 
     requests = list(nightly_crawl(context))
@@ -209,7 +209,7 @@ def test_nightly_schedule_crawls_every_portal(defs):
 def test_sensor_reads_new_records_and_reruns_changed_documents_only(
     catalog, defs, instance, extract_and_load, codes
 ):
-    catalog_sensor = defs.get_sensor_def("catalog_sensor")
+    catalog_sensor = defs.resolve_sensor_def("catalog_sensor")
     catalog.commit([catalog.document(c, y, report_page(c, y)) for c in codes for y in YEARS])
     first = catalog_sensor(dg.build_sensor_context(instance=instance))
     keys = {r.partition_key: r.run_key for r in first.run_requests}
@@ -242,7 +242,7 @@ def test_first_sensor_tick_requests_nothing_already_extracted(
         for year in YEARS:
             assert extract_and_load(code, year).success
 
-    tick = defs.get_sensor_def("catalog_sensor")(dg.build_sensor_context(instance=instance))
+    tick = defs.resolve_sensor_def("catalog_sensor")(dg.build_sensor_context(instance=instance))
 
     assert tick.run_requests == []
     assert tick.cursor  # later ticks read only what is new

@@ -84,7 +84,7 @@ def test_sample_graph_stage_by_stage(conf, instance, tmp_path):
     assert not any(k in r.tags for r in runs for k in ("dagster/run_key", "dagster/sensor_name"))
 
     # make ui afterwards: the catalog sensor's first tick finds nothing left to extract.
-    tick = defs.get_sensor_def("catalog_sensor")(dg.build_sensor_context(instance=instance))
+    tick = defs.resolve_sensor_def("catalog_sensor")(dg.build_sensor_context(instance=instance))
     assert tick.run_requests == []
 
     facts = load_facts()
