@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pdfplumber
 import pypdfium2 as pdfium
 
-from pipeline.extract.isolation import SWITCH_INTERVAL_S, Worker
+from pipeline.extract.isolation import SWITCH_INTERVAL_S, Limits, Worker
 from pipeline.extract.pdf import read_pdf
 from pipeline.extract.pdf_tables import TABLE_SETTINGS
 from pipeline.samples.render_pdf import render_pdf
@@ -37,6 +37,7 @@ from tests.extract.reports import report
 READ_PDF = "pipeline.extract.pdf:read_pdf"
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 SIZES = (5, 20, 100)
+LIMITS = Limits()
 
 
 def best_ms(fn, repeats: int) -> float:
@@ -102,7 +103,7 @@ def main() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)  # as in the worker, for the in-process column
     worker = Worker()
     start = time.perf_counter()
-    worker.run(READ_PDF, b"%PDF-1.4", "pdf")  # start-up: spawn + imports + one tiny job
+    worker.run(READ_PDF, b"%PDF-1.4", "pdf", LIMITS)  # start-up: spawn + imports + one tiny job
     startup_ms = (time.perf_counter() - start) * 1000
 
     rows = []
@@ -114,7 +115,7 @@ def main() -> None:
         t_naive = best_ms(lambda data=data: naive(data), repeats)
         t_floor = best_ms(lambda data=data, tp=table_pages: floor(data, tp), repeats)
         t_ours = best_ms(lambda data=data: read_pdf(data), repeats)
-        t_worker = best_ms(lambda data=data: worker.run(READ_PDF, data, "pdf"), repeats)
+        t_worker = best_ms(lambda data=data: worker.run(READ_PDF, data, "pdf", LIMITS), repeats)
         rows.append((name, pages, len(table_pages), t_naive, t_floor, t_ours, t_worker))
     worker.stop()
 
@@ -135,7 +136,7 @@ def main() -> None:
 
     big = generated(SIZES[-1])
     fresh = Worker()
-    fresh.run(READ_PDF, big, "pdf")
+    fresh.run(READ_PDF, big, "pdf", LIMITS)
     with open(f"/proc/{fresh.pid}/status") as status:
         hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
     fresh.stop()

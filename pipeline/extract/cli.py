@@ -20,11 +20,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.extract import extract_path
+    from pipeline.extract import extract_paths
 
     exit_code = 0
-    for path in args.paths:
-        result = extract_path(path, fmt=args.format)
+    for result in extract_paths(args.paths, fmt=args.format):
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2 if args.pretty else None)
         sys.stdout.write("\n")
         if result["status"] == "failed":
