@@ -9,10 +9,7 @@ import sys
 from pipeline.contract import FORMATS
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "extract", help="extract one report document into the facts contract (JSON on stdout)"
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="report document(s)")
     parser.add_argument("--pretty", action="store_true", help="indent the JSON")
     parser.add_argument("--format", choices=FORMATS, help="force a reader instead of sniffing")
