@@ -214,15 +214,26 @@ class PortalCrawl:
         self.result.errors.append(record)
         self.on_event("error", portal=self.portal.id, record=record)
 
-    def _fetch(self, req: PageRequest, kind: str, meta: dict, *, raise_errors: bool = False):
-        """Fetch (conditionally), archive if new, record;"
-        " returns (body, charset, record) or None."""
+    def _fetch(
+        self,
+        req: PageRequest,
+        kind: str,
+        meta: dict,
+        *,
+        raise_errors: bool = False,
+        need_body: bool = True,
+    ):
+        """Fetch (conditionally), archive if new, record; returns (body, charset, record) or
+        None. On a 304 the body is read back from the archive only if ``need_body`` (pages
+        whose links are followed): an unchanged document is not read at all."""
         url = req.url
         if self._skip_known_failure(url):
             self.result.skipped_known_failures += 1
             return None
         known = self.catalog.latest.get(url)
-        if known and not self.archive.holds(known["archive_path"], known["sha256"]):
+        if known and not self.archive.holds(
+            known["archive_path"], known["sha256"], known.get("bytes")
+        ):
             known = None  # archive lost the file: fetch it whole
         headers = self.catalog.validators(url) if known and req.method == "GET" else {}
         try:
@@ -246,11 +257,8 @@ class PortalCrawl:
         charset = resp.charset
         if resp.status == 304 and known:
             self.catalog.seen(url, now)
-            return (
-                self.archive.read(known["archive_path"]),
-                charset,
-                {**known, "change": "unchanged"},
-            )
+            body = self.archive.read(known["archive_path"]) if need_body else None
+            return body, charset, {**known, "change": "unchanged"}
         body = resp.body or b""
         sha = hashlib.sha256(body).hexdigest()
         etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
@@ -320,7 +328,7 @@ class PortalCrawl:
             "role": role,
             "parent_url": parent,
         }
-        got = self._fetch(req, "document", meta)
+        got = self._fetch(req, "document", meta, need_body=role == "article")
         if got is None:
             return None
         record = got[2]
