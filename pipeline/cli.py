@@ -19,7 +19,7 @@ COMMANDS = {
     ),
     "warehouse": ("pipeline.warehouse.cli", "DuckDB warehouse: load, marts, publish"),
     "crawl": ("pipeline.crawl.cli", "crawl district portals into the archive and catalog"),
-    "portals": ("pipeline.portals.cli", "inspect the portal registry"),
+    "portals": ("pipeline.crawl.portals_cli", "inspect the portal registry"),
     "serve-sample": ("pipeline.samples.serve", "serve the bundled sample portals on 127.0.0.2-7"),
 }
 

@@ -47,6 +47,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from pipeline.config import Settings, settings
+from pipeline.extract.faults import raised_by_us
 from pipeline.extract.grid import Cell, Document
 
 TIMEOUT_S = 60.0
@@ -184,9 +185,9 @@ def _run_job(job: dict, data: bytes) -> bytes:
     except MemoryError:
         reason = f"memory limit exceeded ({memory_mb} MB) while parsing"
         return _reply(Document(fmt, verdict=("failed", reason), fault=True), limit="memory")
-    except Exception as exc:  # a bug in our reader code: report it, keep serving
+    except Exception as exc:  # report it and keep serving; whose fault: see faults.py
         reason = f"reader error: {type(exc).__name__}: {exc}"
-        return _reply(Document(fmt, verdict=("failed", reason), fault=True))
+        return _reply(Document(fmt, verdict=("failed", reason), fault=raised_by_us(exc)))
 
 
 def serve() -> None:

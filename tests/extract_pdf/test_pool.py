@@ -17,7 +17,7 @@ import pytest
 from pipeline.extract import extract_paths
 from pipeline.extract.isolation import Limits, ReaderPool, run_isolated
 from pipeline.samples.render_pdf import render_pdf
-from tests.extract.reports import report
+from tests.extract.contract_reports import report
 from tests.extract_pdf.fixtures import bomb_pdf
 
 READ_PDF = "pipeline.extract.pdf:read_pdf"

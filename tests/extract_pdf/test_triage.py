@@ -10,7 +10,7 @@ from reportlab.pdfgen import canvas
 from pipeline.extract import extract_bytes
 from pipeline.extract.pdf import read_pdf, triage_pdf
 from pipeline.samples.render_pdf import FONT, render_pdf
-from tests.extract.reports import report
+from tests.extract.contract_reports import report
 
 # Section 一 of a real report summing up its appeals in prose, in lines as wide as the page.
 PROSE = [
