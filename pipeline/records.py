@@ -236,6 +236,7 @@ class ReportRow:
     first_seen: str | None
     extracted_at: str | None
     is_sample: bool
+    catalog_year: int | None
 
 
 @dataclass(frozen=True)

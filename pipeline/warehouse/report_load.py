@@ -47,8 +47,9 @@ _GRID_FACTS = ("fact_applications", "fact_appeals")
 class ReportSource:
     """What the warehouse knows about a document beyond its contract output.
 
-    ``year`` and ``sha256`` are fallbacks for documents that do not print them (a failed
-    extraction has no year; the catalog knows the document hash). ``published_at`` (or else
+    ``year`` is the year the portal's list title gives (the crawl catalog's, which keys the
+    district x year partition); see :func:`report_year`. ``sha256`` is a fallback for documents
+    that do not print it (the catalog knows the document hash). ``published_at`` (or else
     ``first_seen``) decides which version of a report is the newest.
     """
 
@@ -62,6 +63,19 @@ class ReportSource:
     year: int | None = None
     agency: str | None = None
     sha256: str | None = None
+
+
+def report_year(printed, listed: int | None) -> int | None:
+    """The year a report is about: the one it prints, else the one its list title gives.
+
+    The list-title year (``ReportSource.year``, the crawl catalog's) keys the district x year
+    partition and is kept as ``dim_report.catalog_year``; the printed year is
+    ``dim_report.year``, the year the marts compare. When they differ the report stays where
+    it was loaded and ``marts.quality`` lists the disagreement (rule ``year_mismatch``).
+    """
+    if isinstance(printed, int) and not isinstance(printed, bool):
+        return printed
+    return listed
 
 
 def report_id_of(sha256: str) -> int:
@@ -142,8 +156,7 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     report = _object(document.get("report"))
     templates = _object(document.get("templates"))
     src = _object(document.get("source"))
-    year = report.get("year") if isinstance(report.get("year"), int) else None
-    year = year if year is not None else source.year
+    year = report_year(report.get("year"), source.year)
     printed_agency = _text(report.get("agency"))
     version_key = (
         ""
@@ -179,6 +192,7 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
         or _document_time(document.get("extracted_at"))
         or datetime.now(UTC).isoformat(),
         is_sample=bool(source.is_sample),
+        catalog_year=source.year,
     )
     con.execute("BEGIN TRANSACTION")
     try:
