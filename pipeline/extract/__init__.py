@@ -17,6 +17,7 @@ from pipeline import contract
 from pipeline.extract.grid import Document
 from pipeline.extract.html import read_html
 from pipeline.extract.isolation import isolated
+from pipeline.extract.labels import ANNUAL_WORDS, PRE_2019_WORDS, REPORT_WORDS
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
 from pipeline.extract.text import read_text
@@ -41,9 +42,6 @@ READERS: dict[str, Callable[[bytes], Document]] = {
         read_binary_word, fmt="wps", docx_reader=isolated("pipeline.extract.word:read_docx", "wps")
     ),
 }
-REPORT_WORDS = ("政府信息公开", "政务公开")
-ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
-PRE_2019_WORDS = ("历年累计",)
 TABLE_NAMES = {
     "active_disclosure": "table 二 (主动公开政府信息情况)",
     "applications": "table 三 (收到和处理政府信息公开申请情况)",

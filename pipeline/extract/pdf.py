@@ -21,29 +21,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from pipeline.extract.grid import Document
-from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER
+from pipeline.extract.labels import CJK_SPACE, LATER_SECTION, PAGE_NUMBER, TABLE_MARKERS
 from pipeline.extract.pdf_tables import read_tables
 
-# Words only the statistics tables print (whitespace removed): where the tables are.
-TABLE_MARKERS = (
-    "第二十条第",
-    "本年制发件数",
-    "本年新制作数量",
-    "处理决定数量",
-    "本年收费金额",
-    "本年新收政府信息公开申请数量",
-    "上年结转政府信息公开申请数量",
-    "本年度办理结果",
-    "属于国家秘密",
-    "本机关不掌握相关政府信息",
-    "结转下年度继续办理",
-    "尚未审结",
-    "结果维持",
-    "结果纠正",
-    "未经复议直接起诉",
-    "复议后起诉",
-)
-LATER_SECTION = re.compile(r"[五六七][、.．](存在的主要问题|其他需要报告)")
 MIN_TEXT_CHARS = 30  # fewer readable characters than this on every page: no text layer
 MAX_BAD_SHARE = 0.10  # more unmappable characters than this: garbled text
 MAX_RARE_SHARE = 0.03  # CJK Extension A is all but absent from real reports; wrong maps hit it

@@ -14,7 +14,6 @@ above (a vertical merge) or to the left (a horizontal one), which is how exporte
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -23,17 +22,18 @@ import pdfplumber
 from pdfplumber.utils import extract_text
 
 from pipeline.extract.grid import Cell, Grid
-from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER, TABLE_HEADING
+from pipeline.extract.labels import (
+    CJK_SPACE,
+    HEADER_WORDS,
+    PAGE_NUMBER,
+    ROW_MARKER,
+    TABLE_HEADING,
+)
 from pipeline.extract.pdf_words import grids_from_words
 from pipeline.extract.values import is_value
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 TOL = 3.0  # points: boundaries closer than this are the same ruling line
-MARKER = re.compile(
-    r"^\s*([（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|"
-    r"\d{1,2}\s*[.、．](?!\d)|第)"
-)
-HEADER_WORDS = ("信息内容", "申请人情况", "自然人", "行政复议", "行政诉讼")
 
 
 @dataclass
@@ -363,7 +363,7 @@ def _labels_only(row, value_start: int, nodes: _Nodes) -> bool:
 
 def _fragment(text: str) -> bool:
     """A label piece continued from the previous page: no numbering, no header word."""
-    return bool(text) and not MARKER.match(text) and text not in HEADER_WORDS
+    return bool(text) and not ROW_MARKER.match(text) and text not in HEADER_WORDS
 
 
 def _join_at_break(slots, row_pages, b: int, value_start: int, nodes: _Nodes) -> None:
