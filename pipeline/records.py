@@ -14,6 +14,8 @@ Catalog records and extraction results stay plain JSON objects on disk, so they 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, NotRequired, TypedDict
 
@@ -167,6 +169,33 @@ def fetch_error_record(
 
 
 CatalogRecord = CatalogDocument | FetchErrorRecord
+
+
+def catalog_lines(data: bytes) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """(line number, record, problem) of every non-blank line of a catalog file.
+
+    One rule for every reader (the crawler's index and crash recovery, the extraction step and
+    the sensor, the warehouse): a line counts when it is complete (ends with a newline) and
+    holds one JSON object. Any other line comes with ``record`` None and the reason; the lines
+    after it still count. A crash mid-write leaves at most the last line of a journal
+    incomplete.
+    """
+    lines = data.split(b"\n")
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        if number == len(lines):
+            yield number, None, "incomplete line (no newline at the end)"
+            continue
+        try:
+            record = json.loads(raw.decode("utf-8", errors="replace"))
+        except json.JSONDecodeError as exc:
+            yield number, None, f"not JSON ({exc.msg})"
+            continue
+        if isinstance(record, dict):
+            yield number, record, None
+        else:
+            yield number, None, "not a JSON object"
 
 
 # --- extraction result ------------------------------------------------------------------------

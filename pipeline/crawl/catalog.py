@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.crawl.archive import TMP, Archive, fsync_dir, write_atomic
+from pipeline.records import catalog_lines
 
 RESOURCE_KINDS = ("document", "list_page", "robots")
 
@@ -39,17 +40,8 @@ def new_run_id() -> str:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    """Complete lines only: a journal cut mid-line by a crash loses that line alone."""
-    out = []
-    with open(path, "rb") as fh:
-        for line in fh:
-            if not line.endswith(b"\n"):
-                break
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                break
-    return out
+    """The file's records; a bad line (see ``records.catalog_lines``) is skipped."""
+    return [record for _, record, _ in catalog_lines(path.read_bytes()) if record is not None]
 
 
 def run_files(catalog_dir: Path, portal_id: str | None = None) -> list[Path]:
