@@ -21,7 +21,7 @@ from pipeline.warehouse import (
     load_report,
     publish,
 )
-from pipeline.warehouse.marts import mart_dependencies, mart_files
+from pipeline.warehouse.marts import read_marts
 
 # Refresh when something upstream changed, once whatever is upstream has finished (a backfill
 # of 1,000 district-years is one refresh), and never past a failed blocking check.
@@ -95,27 +95,20 @@ def warehouse_catalog(warehouse: Warehouse) -> dg.MaterializeResult:
 
 def _mart_specs() -> list[dg.AssetSpec]:
     specs = []
-    dependencies = mart_dependencies()
-    for path in mart_files():
-        needs = dependencies[path.stem]
-        header = "\n".join(
-            line[2:].strip()
-            for line in path.read_text(encoding="utf-8").splitlines()[:8]
-            if line.startswith("--") and "depends:" not in line
-        )
+    for mart in read_marts():
         specs.append(
             dg.AssetSpec(
-                dg.AssetKey(["marts", path.stem]),
+                dg.AssetKey(["marts", mart.name]),
                 deps=[
                     warehouse_reports,
                     warehouse_catalog,
-                    *(dg.AssetKey(["marts", n]) for n in needs),
+                    *(dg.AssetKey(["marts", n]) for n in mart.depends),
                 ],
                 group_name="marts",
                 kinds={"duckdb"},
-                description=header or f"marts.{path.stem} (sql/marts/{path.name})",
+                description=mart.description or f"marts.{mart.name} (sql/marts/{mart.path.name})",
                 automation_condition=BATCHED,
-                metadata={"sql": f"sql/marts/{path.name}"},
+                metadata={"sql": f"sql/marts/{mart.path.name}"},
             )
         )
     return specs
