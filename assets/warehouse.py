@@ -14,7 +14,6 @@ from assets.resources import DUCKDB_POOL, Warehouse
 from pipeline.config import settings
 from pipeline.report_choice import read_results
 from pipeline.warehouse import (
-    ReportSource,
     build_marts,
     load_catalog,
     load_districts,
@@ -56,7 +55,7 @@ def warehouse_reports(
     loaded = []
     with warehouse.connect() as con:
         for result in results:
-            outcome = load_report(con, result.contract(), ReportSource(**result.source_fields()))
+            outcome = load_report(con, result.contract(), result.source())
             loaded.append({"url": result.url, "agency_kind": result.agency_kind, **outcome})
         rows = con.execute(
             "SELECT count(*) FROM core.report_cells WHERE division_code = ? AND year = ?",

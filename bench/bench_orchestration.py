@@ -79,13 +79,13 @@ def main() -> int:
 
         from pipeline.config import settings
         from pipeline.report_choice import extract_district_year
-        from pipeline.warehouse import ReportSource, connect, load_report
+        from pipeline.warehouse import connect, load_report
 
         started = time.perf_counter()
         con = connect(settings().warehouse_path)
         for code, year in partitions:
             for result in extract_district_year(code, year):
-                load_report(con, result.contract(), ReportSource(**result.source_fields()))
+                load_report(con, result.contract(), result.source())
         con.close()
         plain = time.perf_counter() - started
 

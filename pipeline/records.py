@@ -5,6 +5,7 @@
   resource (``document``, ``list_page``, ``robots``) and :class:`FetchErrorRecord`;
 - the extraction result, the contract object ``gongkai.report/1`` (see
   ``../shared/contract/README.md``) plus ``pipeline_fault``: :class:`ExtractionResult`;
+- what the catalog tells the warehouse about a chosen report: :class:`ReportSource`;
 - a row of ``core.dim_report`` as the loader inserts it: :class:`ReportRow`;
 - a district the portal registry names, for ``core.dim_district``: :class:`RegisteredDistrict`.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, NotRequired, TypedDict
 
 ResourceKind = Literal["document", "list_page", "robots"]
@@ -235,6 +237,28 @@ class ExtractionResult(TypedDict):
 
 
 # --- warehouse rows ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReportSource:
+    """What the warehouse knows about a document beyond its contract output (the catalog's).
+
+    ``year`` is the year the portal's list title gives, which keys the district x year
+    partition (see ``warehouse.report_load.report_year``). ``sha256`` is a fallback for
+    documents that do not print it (the catalog knows the document hash). ``published_at`` (or
+    else ``first_seen``) decides which version of a report is the newest.
+    """
+
+    division_code: str
+    agency_kind: str = "district"
+    url: str | None = None
+    is_sample: bool = False
+    published_at: datetime | str | None = None
+    first_seen: datetime | str | None = None
+    extracted_at: datetime | str | None = None
+    year: int | None = None
+    agency: str | None = None
+    sha256: str | None = None
+
+
 @dataclass(frozen=True)
 class ReportRow:
     """One ``core.dim_report`` row: field names are its column names (see 002_core.sql).

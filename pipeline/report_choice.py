@@ -26,6 +26,7 @@ from pipeline import contract
 from pipeline.config import Settings, settings
 from pipeline.crawl.catalog import current_documents
 from pipeline.extract import extract_path
+from pipeline.records import ReportSource
 
 STATUS_RANK = {status: rank for rank, status in enumerate(contract.STATUSES)}  # ok = 0 best
 MANIFEST = "reports.json"
@@ -72,20 +73,20 @@ class ReportResult:
     def contract(self) -> dict:
         return json.loads(Path(self.json_path).read_text(encoding="utf-8"))
 
-    def source_fields(self) -> dict:
-        """Keyword arguments of ``pipeline.warehouse.report_load.ReportSource``."""
-        return {
-            "division_code": self.division_code,
-            "agency_kind": self.agency_kind,
-            "url": self.url,
-            "is_sample": self.is_sample,
-            "published_at": self.published_at,
-            "first_seen": self.first_seen,
-            "extracted_at": self.extracted_at,
-            "year": self.year,
-            "agency": self.agency,
-            "sha256": self.sha256,
-        }
+    def source(self) -> ReportSource:
+        """What the warehouse loads beside the contract: the catalog's view of this report."""
+        return ReportSource(
+            division_code=self.division_code,
+            agency_kind=self.agency_kind,
+            url=self.url,
+            is_sample=self.is_sample,
+            published_at=self.published_at,
+            first_seen=self.first_seen,
+            extracted_at=self.extracted_at,
+            year=self.year,
+            agency=self.agency,
+            sha256=self.sha256,
+        )
 
 
 def _cells(document: dict) -> int:

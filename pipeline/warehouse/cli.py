@@ -9,12 +9,12 @@ from pathlib import Path
 
 from pipeline.config import settings
 from pipeline.portals.registry import load_portals
-from pipeline.records import RegisteredDistrict
+from pipeline.records import RegisteredDistrict, ReportSource
 from pipeline.warehouse.catalog_load import load_catalog
 from pipeline.warehouse.districts import load_districts
 from pipeline.warehouse.marts import build_marts
 from pipeline.warehouse.publish import export_parquet, publish
-from pipeline.warehouse.report_load import ReportSource, load_report
+from pipeline.warehouse.report_load import load_report
 from pipeline.warehouse.schema import connect
 
 

@@ -8,14 +8,14 @@ republication adds a version), then recomputes which version is current.
 from __future__ import annotations
 
 import re
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, fields
 from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
 from pipeline import contract
-from pipeline.records import ReportRow
+from pipeline.records import ReportRow, ReportSource
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
 
 AGENCY_KINDS = ("district", "department")
@@ -41,28 +41,6 @@ _AD_SCHEMA = pa.schema(
 )
 _GRID_SCHEMA = pa.schema([*_KEY_TYPES, ("k1", pa.string()), ("k2", pa.string()), *_VALUE_TYPES])
 _GRID_FACTS = ("fact_applications", "fact_appeals")
-
-
-@dataclass(frozen=True)
-class ReportSource:
-    """What the warehouse knows about a document beyond its contract output.
-
-    ``year`` is the year the portal's list title gives (the crawl catalog's, which keys the
-    district x year partition); see :func:`report_year`. ``sha256`` is a fallback for documents
-    that do not print it (the catalog knows the document hash). ``published_at`` (or else
-    ``first_seen``) decides which version of a report is the newest.
-    """
-
-    division_code: str
-    agency_kind: str = "district"
-    url: str | None = None
-    is_sample: bool = False
-    published_at: datetime | str | None = None
-    first_seen: datetime | str | None = None
-    extracted_at: datetime | str | None = None
-    year: int | None = None
-    agency: str | None = None
-    sha256: str | None = None
 
 
 def report_year(printed, listed: int | None) -> int | None:
