@@ -18,6 +18,7 @@ from assets.warehouse import warehouse_reports
 from pipeline.config import settings
 from pipeline.report_choice import read_results
 from pipeline.warehouse.report_load import report_id_of
+from pipeline.warehouse.schema import scalar
 
 COVERAGE = dg.AssetKey(["marts", "coverage"])
 QUALITY = dg.AssetKey(["marts", "quality"])
@@ -106,9 +107,9 @@ def load_complete(
                 continue
             if row[1]:
                 continue  # rejected by the warehouse on purpose, recorded with its reasons
-            rows = con.execute(
-                "SELECT count(*) FROM core.report_cells WHERE report_id = ?", [report_id]
-            ).fetchone()[0]
+            rows = scalar(
+                con, "SELECT count(*) FROM core.report_cells WHERE report_id = ?", [report_id]
+            )
             if rows != result.cells:
                 problems.append(
                     {
@@ -133,7 +134,7 @@ def load_complete(
 )
 def expected_reports_present(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        total = con.execute("SELECT count(*) FROM marts.coverage").fetchone()[0]
+        total = scalar(con, "SELECT count(*) FROM marts.coverage")
         gaps = con.execute(
             "SELECT division_code, district_name, year, coverage, reason FROM marts.coverage "
             "WHERE coverage <> 'found' ORDER BY division_code, year"

@@ -176,6 +176,7 @@ def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
     import duckdb
 
     from pipeline.report_choice import read_results
+    from pipeline.warehouse.schema import scalar
 
     statuses: Counter = Counter()
     faults = 0
@@ -208,7 +209,7 @@ def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
             ).fetchall()
             lines.append("rows per table")
             for schema, table in tables:
-                rows = con.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
+                rows = scalar(con, f'SELECT count(*) FROM {schema}."{table}"')
                 lines.append(f"  {schema}.{table:<28} {rows:>8}")
             result = con.execute(EXAMPLE_QUERY)
             header = [d[0] for d in result.description]

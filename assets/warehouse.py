@@ -21,6 +21,7 @@ from pipeline.warehouse import (
     publish,
 )
 from pipeline.warehouse.marts import read_marts
+from pipeline.warehouse.schema import scalar
 
 # Refresh when something upstream changed, once whatever is upstream has finished (a backfill
 # of 1,000 district-years is one refresh), and never past a failed blocking check.
@@ -57,10 +58,11 @@ def warehouse_reports(
         for result in results:
             outcome = load_report(con, result.contract(), result.source())
             loaded.append({"url": result.url, "agency_kind": result.agency_kind, **outcome})
-        rows = con.execute(
+        rows = scalar(
+            con,
             "SELECT count(*) FROM core.report_cells WHERE division_code = ? AND year = ?",
             [code, year],
-        ).fetchone()[0]
+        )
     return dg.MaterializeResult(
         metadata={
             "reports loaded": len(loaded),

@@ -205,6 +205,7 @@ class SourceInfo(TypedDict):
     path: str | None
     sha256: str | None
     format: str | None
+    url: NotRequired[str | None]  # the catalog's URL, added when the report is chosen
 
 
 class PrintedReport(TypedDict):

@@ -26,7 +26,7 @@ from pipeline import contract
 from pipeline.config import Settings, settings
 from pipeline.crawl.catalog import current_documents
 from pipeline.extract import extract_path
-from pipeline.records import ReportSource
+from pipeline.records import ExtractionResult, ReportSource
 
 STATUS_RANK = {status: rank for rank, status in enumerate(contract.STATUSES)}  # ok = 0 best
 MANIFEST = "reports.json"
@@ -93,7 +93,7 @@ def _cells(document: dict) -> int:
     return sum(len(document.get(table) or []) for table in contract.TABLES)
 
 
-def _fault(document: dict) -> str | None:
+def _fault(document: ExtractionResult) -> str | None:
     """Why our pipeline, not the document, failed on it (the extractor says which it was)."""
     if not document.get("pipeline_fault"):
         return None
@@ -127,7 +127,7 @@ def _atomic_json(path: Path, payload) -> None:
     os.replace(tmp, path)
 
 
-def _extract(record: dict, conf: Settings, out: Path) -> tuple[dict, str | None]:
+def _extract(record: dict, conf: Settings, out: Path) -> tuple[ExtractionResult, str | None]:
     """Extract one archived document; a missing or altered archive file is our fault."""
     path = conf.archive_dir / record.get("archive_path", "")
     fault = None

@@ -86,7 +86,7 @@ def run_check(args: argparse.Namespace) -> int:
             if origin not in robots:
                 try:
                     resp = fetcher.fetch(f"{origin}/robots.txt", portal)
-                    robots[origin] = Protego.parse(resp.body.decode("utf-8", "replace"))
+                    robots[origin] = Protego.parse((resp.body or b"").decode("utf-8", "replace"))
                 except FetchError as exc:
                     if not (exc.http_status and 400 <= exc.http_status < 500):
                         raise FetchError(

@@ -59,9 +59,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     A declared charset is trusted only if the bytes decode under it without error, so a page
     whose ``<meta>`` or header lies still comes out right.
     """
-    for bom, codec in BOMS:
+    for bom, bom_codec in BOMS:
         if data.startswith(bom):
-            return data.decode(codec, errors="replace")
+            return data.decode(bom_codec, errors="replace")
     for name in (declared, declared_charset(data)):
         codec = _codec(name)
         if codec and not (codec in UNFALSIFIABLE and not data.isascii()):

@@ -28,12 +28,13 @@ def _title(soup: BeautifulSoup) -> str | None:
     head = soup.head
     if head is not None:
         metas = {
-            meta.get("name") or meta.get("property"): meta.get("content", "")
+            meta.get("name") or meta.get("property"): meta.get("content")
             for meta in head.find_all("meta")
         }
         for name in TITLE_META:
-            if metas.get(name, "").strip():
-                return metas[name].strip()
+            content = metas.get(name)
+            if isinstance(content, str) and content.strip():
+                return content.strip()
     if soup.title and soup.title.get_text(strip=True):
         return soup.title.get_text(" ", strip=True)
     return None

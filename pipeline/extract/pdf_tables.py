@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from io import BytesIO
 
 import pdfplumber
 from pdfplumber.utils import extract_text
@@ -66,7 +66,7 @@ class Tables:
     verdict: tuple[str, str] | None = None
 
 
-def read_tables(stream: BinaryIO, plan: Callable[[], tuple[list[int], frozenset[str]]]) -> Tables:
+def read_tables(stream: BytesIO, plan: Callable[[], tuple[list[int], frozenset[str]]]) -> Tables:
     """Find the tables and return them as stitched grids.
 
     ``plan()`` gives the pages to read (0-based) and the running header/footer lines; it may
@@ -130,7 +130,8 @@ def page_parts(page, number: int, running: frozenset[str]) -> list[Part]:
         for row, texts in zip(table.rows, table.extract(), strict=True):
             for bbox, text in zip(row.cells, texts, strict=True):
                 if bbox is not None:
-                    cells.append(PCell(*bbox, clean(text or "")))
+                    x0, top, x1, bottom = bbox
+                    cells.append(PCell(x0, top, x1, bottom, clean(text or "")))
         x0, top, x1, bottom = table.bbox
         inside = [
             c
@@ -288,10 +289,17 @@ def build_grid(parts: list[Part], table: int) -> Grid:
     return [
         [
             Cell(nodes.text[nodes.root(n)], table, r, c, nodes.root(n), row_pages[r])
-            for c, n in enumerate(row)
+            for c, n in enumerate(_filled(row))
         ]
         for r, row in enumerate(slots)
     ]
+
+
+def _filled(row: list[int | None]) -> list[int]:
+    """A row of slots, every one of which ``_fill_orphans`` gave a cell."""
+    if any(n is None for n in row):
+        raise ValueError("grid slot without a cell")
+    return [n for n in row if n is not None]
 
 
 def _fill_orphans(slots, first, ys, xs, part: Part, nodes: _Nodes) -> None:

@@ -93,8 +93,8 @@ def _numbers(line: list[dict]) -> list[dict]:
 def _block_grid(lines: list[list[dict]], page: int) -> Grid:
     data = [ln for ln in lines if _numbers(ln)]
     if not data:
-        labels = _label_cells([w for ln in lines for w in ln])
-        return [[Cell(t, 0, 0, c, c, page) for c, t in enumerate(labels)]] if labels else []
+        names = _label_cells([w for ln in lines for w in ln])
+        return [[Cell(t, 0, 0, c, c, page) for c, t in enumerate(names)]] if names else []
     centres = _columns([(w["x0"] + w["x1"]) / 2 for ln in data for w in _numbers(ln)])
     value_left = min(w["x0"] for ln in data for w in _numbers(ln)) - CELL_GAP
 
@@ -119,9 +119,9 @@ def _block_grid(lines: list[list[dict]], page: int) -> Grid:
             loose.append(labels)
             header = None
     # pass 2: label-only lines (wrapped or group labels) join the nearest row
-    for labels in loose:
-        mid = _mid(labels)
-        min(rows, key=lambda r: abs(r["mid"] - mid))["labels"] += labels
+    for stray in loose:
+        mid = _mid(stray)
+        min(rows, key=lambda r: abs(r["mid"] - mid))["labels"] += stray
 
     width = max(len(_label_cells(r["labels"])) for r in rows)
     grid: Grid = []

@@ -172,7 +172,7 @@ def _applications(
 
 
 def _appeals(rng: random.Random) -> list[dict]:
-    out = []
+    out: list[dict] = []
     for proceeding in C.PROCEEDINGS:
         values = {
             r: (rng.choices([0, 1, 2, 3], [6, 3, 1, 1])[0])
@@ -223,7 +223,8 @@ def build(seed_truth: dict) -> dict:
     from pipeline.extract.validate import findings
 
     rng = random.Random(SEED)
-    portals, reports = [], []
+    portals: list[dict] = []
+    reports: list[dict] = []
     for pid, district, code, host, style, aliases in DISTRICTS:
         agency = f"{district}人民政府"
         portals.append(

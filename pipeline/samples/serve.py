@@ -29,6 +29,7 @@ class _Portal:
     """One portal's routes, read once; ``__HOSTPORT__`` is filled with the server's address."""
 
     def __init__(self, root: Path, hostport: str):
+        self.host = hostport.rsplit(":", 1)[0]
         self.routes = {}
         for target, route in json.loads((root / "routes.json").read_text(encoding="utf-8")).items():
             body = (root / route["file"]).read_bytes().replace(b"__HOSTPORT__", hostport.encode())
@@ -65,7 +66,7 @@ def _handler(portal: _Portal, log: list | None):
                 self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")
             )
             if log is not None:
-                log.append((self.server.server_address[0], self.command, self.path, conditional))
+                log.append((portal.host, self.command, self.path, conditional))
             route = portal.routes.get(self.path) or portal.routes.get(urlsplit(self.path).path)
             if route is None:
                 body = b"<html><body>404 Not Found</body></html>"

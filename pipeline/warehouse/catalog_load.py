@@ -107,7 +107,8 @@ class _Batch:
 
 def _parse(path: Path, name: str):
     documents, errors = _Batch(DOCUMENT_FIELDS), _Batch(ERROR_FIELDS)
-    ignored, invalid, detail = 0, 0, []
+    ignored, invalid = 0, 0
+    detail: list[str] = []
     data = path.read_bytes()
     lines = 0
     for line_no, record, reason in catalog_lines(data):

@@ -94,10 +94,11 @@ def item_formats(entries: list[dict]) -> dict[str, str]:
     """Template of each table-二 item, per sub-table (see ``contract.sub_table_format``)."""
     measures: dict[str, set] = {}
     for entry in entries:
-        measures.setdefault(entry.get("item"), set()).add(entry.get("measure"))
+        if isinstance(entry.get("item"), str):
+            measures.setdefault(entry["item"], set()).add(entry.get("measure"))
     formats = {}
     for item, present in measures.items():
-        fmt = contract.sub_table_format(item, present) if isinstance(item, str) else None
+        fmt = contract.sub_table_format(item, present)
         if fmt is not None:
             formats[item] = fmt
     return formats

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.warehouse.schema import SQL_DIR
+from pipeline.warehouse.schema import SQL_DIR, scalar
 
 MARTS_DIR = SQL_DIR / "marts"
 _DEPENDS = re.compile(r"^--\s*depends:(.*)$")
@@ -87,8 +87,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, first_year: int, last_year: int)
         for mart in ordered:
             con.execute(mart.sql)
         counts = {
-            mart.name: con.execute(f"SELECT count(*) FROM marts.{mart.name}").fetchone()[0]
-            for mart in ordered
+            mart.name: scalar(con, f"SELECT count(*) FROM marts.{mart.name}") for mart in ordered
         }
         con.execute("COMMIT")
     except Exception:

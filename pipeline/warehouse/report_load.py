@@ -17,19 +17,24 @@ import pyarrow as pa
 from pipeline import contract
 from pipeline.records import ReportRow, ReportSource
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
+from pipeline.warehouse.schema import scalar
 
 AGENCY_KINDS = ("district", "department")
 USABLE = ("ok", "flagged", "partial")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^\d{6}$")
-_PROVENANCE_TYPES = [
+_PROVENANCE_TYPES: list[tuple[str, pa.DataType]] = [
     ("src_page", pa.int32()),
     ("src_table", pa.int32()),
     ("src_row", pa.int32()),
     ("src_col", pa.int32()),
 ]
-_KEY_TYPES = [("report_id", pa.int64()), ("division_code", pa.string()), ("year", pa.int32())]
-_VALUE_TYPES = [
+_KEY_TYPES: list[tuple[str, pa.DataType]] = [
+    ("report_id", pa.int64()),
+    ("division_code", pa.string()),
+    ("year", pa.int32()),
+]
+_VALUE_TYPES: list[tuple[str, pa.DataType]] = [
     ("count", pa.int64()),
     ("amount", pa.decimal128(18, 6)),
     ("raw", pa.string()),
@@ -184,11 +189,12 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
                 con.execute(f"DELETE FROM core.{table} WHERE report_id = ?", [report_id])
             con.execute("DELETE FROM core.dim_report WHERE report_id = ?", [report_id])
         group = (source.division_code, year, source.agency_kind, version_key)
-        alone = con.execute(
+        alone = scalar(
+            con,
             "SELECT count(*) = 0 FROM core.dim_report WHERE division_code = ? "
             "AND year IS NOT DISTINCT FROM ? AND agency_kind = ? AND version_key = ?",
             list(group),
-        ).fetchone()[0]
+        )
         _insert_report(con, row, is_current=alone)
         _insert_cells(con, cells, report_id, source.division_code, year)
         if finding_rows:
@@ -200,11 +206,8 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
             _recompute_current(con, group)
         if previous is not None and tuple(previous) != group:
             _recompute_current(con, tuple(previous))
-        is_current = (
-            alone
-            or con.execute(
-                "SELECT is_current FROM core.dim_report WHERE report_id = ?", [report_id]
-            ).fetchone()[0]
+        is_current = alone or scalar(
+            con, "SELECT is_current FROM core.dim_report WHERE report_id = ?", [report_id]
         )
         con.execute("COMMIT")
     except Exception:

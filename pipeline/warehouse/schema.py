@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -68,9 +69,17 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
+    """The first value of a query that returns a row by construction (a count, a max)."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise LookupError(f"the query returned no row: {sql}")
+    return row[0]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(_SCHEMA_VERSION_DDL)
-    return con.execute("SELECT coalesce(max(version), 0) FROM main.schema_version").fetchone()[0]
+    return scalar(con, "SELECT coalesce(max(version), 0) FROM main.schema_version")
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
@@ -123,7 +132,8 @@ def _code_rows() -> list[tuple]:
     for axis, codes in axes.items():
         for position, (code, label) in enumerate(codes.items()):
             group = group_of.get(code) if axis == "outcome" else None
-            rows.append((axis, code, label, group, group_label.get(group), position))
+            label_of_group = group_label.get(group) if group else None
+            rows.append((axis, code, label, group, label_of_group, position))
     return rows
 
 
