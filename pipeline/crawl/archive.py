@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from pipeline.sniff import EXTENSIONS
+from pipeline.extract.sniff import EXTENSIONS
 
 TMP = ".tmp"
 

@@ -25,6 +25,7 @@ from pipeline.crawl.discovery import Entry, attachments, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher
 from pipeline.extract.decode import decode_bytes
+from pipeline.extract.sniff import sniff
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
 from pipeline.portals.registry import Portal
@@ -36,7 +37,6 @@ from pipeline.records import (
     catalog_document,
     fetch_error_record,
 )
-from pipeline.sniff import sniff
 
 ROBOTS_TOKEN = "GongkaiBot"
 # A URL that failed permanently (404, too large, off the allow-list) is asked again after this.

@@ -20,12 +20,12 @@ from pipeline.extract.isolation import isolated
 from pipeline.extract.labels import ANNUAL_WORDS, PRE_2019_WORDS, REPORT_WORDS
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
+from pipeline.extract.sniff import sniff
 from pipeline.extract.text import read_text
 from pipeline.extract.validate import findings as rule_findings
 from pipeline.extract.values import normalize_cell
 from pipeline.extract.word import read_binary_word
 from pipeline.records import ExtractionResult
-from pipeline.sniff import sniff
 
 # PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
 # pipeline/extract/isolation.py. .doc/.wps are converted by LibreOffice in this process (it is
@@ -42,6 +42,11 @@ READERS: dict[str, Callable[[bytes], Document]] = {
         read_binary_word, fmt="wps", docx_reader=isolated("pipeline.extract.word:read_docx", "wps")
     ),
 }
+# HTML and text are parsed in this process: their size bounds the parse tree (about 10-15× the
+# bytes with lxml), the cell budgets of pipeline.extract.grid bound the grids. Real pages are
+# under 1 MB; Word-exported ones reach 350 KB.
+MAX_MARKUP_BYTES = 16 * 1024 * 1024
+IN_PROCESS = frozenset({"html", "text"})
 TABLE_NAMES = {
     "active_disclosure": "table 二 (主动公开政府信息情况)",
     "applications": "table 三 (收到和处理政府信息公开申请情况)",
@@ -91,6 +96,15 @@ def extract_bytes(
                 path, sha256, fmt, "not a report document: unrecognised file type", fault=False
             )
         return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
+    if fmt in IN_PROCESS and len(data) > MAX_MARKUP_BYTES:
+        return _failed(
+            path,
+            sha256,
+            fmt,
+            f"{fmt} document of {len(data) / 2**20:.1f} MB exceeds the "
+            f"{MAX_MARKUP_BYTES // 2**20} MB limit for HTML and text documents",
+            fault=False,
+        )
     try:
         doc = reader(data)
     except Exception as exc:  # a reader bug or hostile input must not end the run
@@ -118,7 +132,10 @@ def assemble(doc: Document, result: ExtractionResult, path: str | None) -> Extra
     found = mapping.tables_found()
     errors = [*doc.errors, *mapping.errors]
     if not _is_report(doc.text, bool(found)):
-        result["errors"] = ["not an annual report: no report headings or table labels found"]
+        result["errors"] = [
+            "not an annual report: no report headings or table labels found",
+            *errors,
+        ]
         return result
     if "applications" not in found and any(w in doc.text for w in PRE_2019_WORDS):
         result["status"] = "unsupported"

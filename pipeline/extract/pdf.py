@@ -19,7 +19,9 @@ from io import BytesIO
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfminer.pdftypes import PDFObjRef
 
+from pipeline.extract.faults import DocumentLimit
 from pipeline.extract.grid import Document
 from pipeline.extract.labels import CJK_SPACE, LATER_SECTION, PAGE_NUMBER, TABLE_MARKERS
 from pipeline.extract.pdf_tables import read_tables
@@ -33,6 +35,33 @@ RARE = re.compile(r"[\u3400-\u4dbf]")
 SPACE = re.compile(r"\s")
 SAMPLE_FROM_PAGES = 20  # longer reports sample the pages before the tables
 SAMPLE_STRIDE = 2
+
+
+MAX_REFERENCE_CHAIN = 32  # indirect objects that are only a reference to another one, in a row
+_resolve_once = PDFObjRef.resolve
+
+
+def _resolve_bounded(self: PDFObjRef, default: object = None) -> object:
+    """``PDFObjRef.resolve`` that follows a chain of references itself and stops at a loop.
+
+    pdfminer resolves ``2 0 obj 3 0 R`` / ``3 0 obj 2 0 R`` forever (``resolve1`` loops while
+    the result is a reference), so a 300-byte file would hold a worker for the whole timeout.
+    """
+    seen = [self.objid]
+    obj = _resolve_once(self, default)
+    while isinstance(obj, PDFObjRef):
+        if obj.objid in seen or len(seen) >= MAX_REFERENCE_CHAIN:
+            chain = " → ".join(str(i) for i in [*seen, obj.objid])
+            raise DocumentLimit(
+                f"reference loop between objects {chain} (limit {MAX_REFERENCE_CHAIN} "
+                "references in a chain)"
+            )
+        seen.append(obj.objid)
+        obj = _resolve_once(obj, default)
+    return obj
+
+
+PDFObjRef.resolve = _resolve_bounded  # type: ignore[method-assign]
 
 
 @dataclass

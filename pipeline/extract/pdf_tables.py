@@ -21,6 +21,7 @@ from io import BytesIO
 import pdfplumber
 from pdfplumber.utils import extract_text
 
+from pipeline.extract.faults import DocumentLimit, raised_by_us
 from pipeline.extract.grid import Cell, Grid
 from pipeline.extract.labels import (
     CJK_SPACE,
@@ -86,7 +87,14 @@ def read_tables(stream: BytesIO, plan: Callable[[], tuple[list[int], frozenset[s
                 found = page_parts(page, index + 1, running)
                 items.extend(found or grids_from_words(page, index + 1))
                 page.close()
+    except MemoryError:
+        raise  # the worker's memory cap: reported as a limit hit, not as a damaged file
+    except DocumentLimit as exc:
+        out.verdict = ("failed", f"corrupt PDF: {exc}")
+        return out
     except Exception as exc:  # pdfminer raises many types on damaged files
+        if raised_by_us(exc):
+            raise  # a bug of ours: the worker reports it as a pipeline fault
         name = type(exc).__name__
         if name == "PDFPasswordIncorrect":
             out.verdict = ("failed", "PDF needs a user password")
