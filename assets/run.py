@@ -13,14 +13,18 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
 from pipeline.config import DATA_DIR, settings
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 DEFAULT_HOME = DATA_DIR / "dagster_home"
 EXAMPLE_QUERY = """SELECT district_name, year, applications_received, grant_rate
@@ -118,7 +122,7 @@ class Session:
     def __init__(self, instance):
         self.instance = instance
         self.failures: list[str] = []
-        self.checks: dict[tuple[str, str, str | None], object] = {}
+        self.checks: dict[tuple[str, str, str | None], dg.AssetCheckEvaluation] = {}
 
     def execute(self, job, partition_key=None, tags=None) -> bool:
         result = job.execute_in_process(
@@ -143,7 +147,7 @@ class Session:
         return result.success
 
     def stage(
-        self, name: str, job, partition_keys: list | None, tags: dict[str, dict] | None = None
+        self, name: str, job, partition_keys: Sequence | None, tags: dict[str, dict] | None = None
     ) -> None:
         """Execute ``job`` once per partition (or once when unpartitioned)."""
         started = time.monotonic()
@@ -211,9 +215,9 @@ def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
             for schema, table in tables:
                 rows = scalar(con, f'SELECT count(*) FROM {schema}."{table}"')
                 lines.append(f"  {schema}.{table:<28} {rows:>8}")
-            result = con.execute(EXAMPLE_QUERY)
-            header = [d[0] for d in result.description]
-            rows = result.fetchall()
+            answer = con.execute(EXAMPLE_QUERY)
+            header = [d[0] for d in answer.description]
+            rows = answer.fetchall()
         finally:
             con.close()
         lines += [
@@ -253,7 +257,7 @@ def sensor_tags(instance) -> dict[str, dict]:
     from assets.automation import catalog_sensor
 
     result = catalog_sensor(dg.build_sensor_context(instance=instance))
-    requests = result.run_requests if isinstance(result, dg.SensorResult) else []
+    requests = (result.run_requests or []) if isinstance(result, dg.SensorResult) else []
     return {
         str(r.partition_key): {
             **r.tags,

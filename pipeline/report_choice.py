@@ -18,9 +18,11 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pipeline import contract
 from pipeline.config import Settings, settings
@@ -89,7 +91,7 @@ class ReportResult:
         )
 
 
-def _cells(document: dict) -> int:
+def _cells(document: Mapping[str, Any]) -> int:
     return sum(len(document.get(table) or []) for table in contract.TABLES)
 
 
@@ -169,7 +171,7 @@ def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult
         article_url=article["url"],
         url=best_record["url"],
         final_url=best_record.get("final_url"),
-        sha256=best["source"]["sha256"],
+        sha256=best_record["sha256"],
         archive_path=best_record.get("archive_path", ""),
         status=best["status"],
         errors=[str(e) for e in best.get("errors") or []],
@@ -185,7 +187,7 @@ def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult
             Candidate(
                 r["url"],
                 r.get("role", "article"),
-                d["source"]["sha256"],
+                r["sha256"],
                 d["status"],
                 _cells(d),
                 [str(e) for e in d.get("errors") or []],

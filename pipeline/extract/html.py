@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from pipeline.extract.decode import decode
+from pipeline.extract.decode import Decoded, decode
 from pipeline.extract.grid import MAX_SPAN, CellBudget, Document, GridBuilder, GridLimit
 
 TITLE_META = ("ArticleTitle", "title", "og:title")
@@ -56,8 +56,11 @@ def read_html(data: bytes | str) -> Document:
     Merged cells are expanded under a :class:`CellBudget`: a table that would expand past the
     per-table limit is skipped with a note, and reading stops at the per-document limit.
     """
-    decoded = decode(data) if isinstance(data, bytes) else None
-    markup = decoded.text if decoded else data
+    decoded: Decoded | None = None
+    if isinstance(data, bytes):
+        decoded = decode(data)
+        data = decoded.text
+    markup = data
     tags = markup.count("<")
     if tags > MAX_TAGS:
         return Document(

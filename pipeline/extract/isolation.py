@@ -198,12 +198,14 @@ class Worker:
         self._jobs = 0
 
     def stop(self) -> None:
-        if self._process is None:
+        process = self._process
+        if process is None:
             return
-        with contextlib.suppress(OSError):
-            self._process.stdin.close()
+        if process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
         with contextlib.suppress(subprocess.TimeoutExpired):
-            self._process.wait(2)
+            process.wait(2)
         self._kill()
 
     def _kill(self) -> None:
@@ -214,14 +216,17 @@ class Worker:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         for stream in (process.stdin, process.stdout):
-            with contextlib.suppress(OSError):
-                stream.close()
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
     def run(self, reader: str, data: bytes, fmt: str) -> Document:
         """``reader(data)`` in the child; a failed Document on timeout, crash or memory cap."""
         with self._lock:
             self.start()
             process = self._process
+            if process is None or process.stdin is None or process.stdout is None:
+                raise RuntimeError("the reader worker has no pipes")  # start() always sets them
             deadline = time.monotonic() + self.timeout
             try:
                 _write_frame(process.stdin, json.dumps({"reader": reader, "format": fmt}).encode())

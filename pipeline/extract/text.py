@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.decode import decode
+from pipeline.extract.decode import Decoded, decode
 from pipeline.extract.grid import Cell, CellBudget, Document, Grid
 from pipeline.extract.labels import HEADING, section_of
 from pipeline.extract.values import is_value, normalize_cell
@@ -34,8 +34,11 @@ def _starts_table(cell: str) -> bool:
 
 def read_text(data: bytes | str) -> Document:
     """Rebuild the tables of a text copy; every line spends one cell of a :class:`CellBudget`."""
-    decoded = decode(data) if isinstance(data, bytes) else None
-    cells = split_cells(decoded.text if decoded else data)
+    decoded: Decoded | None = None
+    if isinstance(data, bytes):
+        decoded = decode(data)
+        data = decoded.text
+    cells = split_cells(data)
     doc = Document(format="text", text="\n".join(cells))
     if decoded:
         doc.errors.extend(decoded.errors)
