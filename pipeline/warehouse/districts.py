@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.config import DATA_DIR
 from pipeline.records import RegisteredDistrict
 
-DIVISIONS_CSV = DATA_DIR / "divisions.csv"
+# data/divisions.csv, linked into the package so an installed warehouse finds it too.
+DIVISIONS_CSV = Path(__file__).parent / "divisions.csv"
 _CODE = re.compile(r"^\d{6}$")
 # Longest suffix first: 自治县 before 县, 自治旗 before 旗.
 _LEVELS = (

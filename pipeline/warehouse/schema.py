@@ -16,9 +16,9 @@ from typing import Any
 import duckdb
 
 from pipeline import contract
-from pipeline.config import REPO_ROOT
 
-SQL_DIR = REPO_ROOT / "sql"
+# sql/ of the repository, linked into the package so an installed warehouse finds it too.
+SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -63,6 +63,8 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
         if not match:
             raise MigrationError(f"{path.name}: migration files are named NNN_name.sql")
         found.append(Migration(int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
+    if not found:
+        raise MigrationError(f"no migration files in {directory}")
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
         raise MigrationError(f"migration versions must run 1..n without gaps, found {versions}")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import tomllib
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipeline.records import Listing, RegisteredDistrict, catalog_document, fetch_error_record
 from pipeline.warehouse import connect, load_catalog, load_districts, load_report, migrate
-from pipeline.warehouse.schema import MigrationError, migrations
+from pipeline.warehouse.districts import DIVISIONS_CSV
+from pipeline.warehouse.schema import SQL_DIR, MigrationError, migrations
 from tests.warehouse.conftest import source_for
 
 LATEST = len(migrations())
@@ -121,3 +124,15 @@ def test_migrations_are_idempotent_and_checked(tmp_path):
         con.execute("UPDATE main.schema_version SET checksum = 'edited' WHERE version = 1")
         with pytest.raises(MigrationError, match="changed after it was applied"):
             migrate(con)
+
+
+def test_the_package_reads_the_repository_sql_and_divisions():
+    """sql/ and data/divisions.csv are linked into pipeline/warehouse/ and shipped in the wheel."""
+    repo = Path(__file__).resolve().parents[2]
+    assert SQL_DIR.resolve() == repo / "sql"
+    assert DIVISIONS_CSV.resolve() == repo / "data" / "divisions.csv"
+    shipped = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = shipped["tool"]["setuptools"]["package-data"]["pipeline.warehouse"]
+    package = repo / "pipeline" / "warehouse"
+    found = {p for pattern in globs for p in package.glob(pattern)}
+    assert found == {*SQL_DIR.glob("migrations/*.sql"), *SQL_DIR.glob("marts/*.sql"), DIVISIONS_CSV}
