@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from pipeline import contract
-from pipeline.extract.grid import Document
+from pipeline.extract.grid import Reading
 from pipeline.extract.html import read_html
 from pipeline.extract.isolation import isolated
 from pipeline.extract.labels import ANNUAL_WORDS, PRE_2019_WORDS, REPORT_WORDS
@@ -30,7 +30,7 @@ from pipeline.records import ExtractionResult
 # PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
 # pipeline/extract/isolation.py. .doc/.wps are converted by LibreOffice in this process (it is
 # a subprocess already, with its own timeout) and the .docx is read in the child.
-READERS: dict[str, Callable[[bytes], Document]] = {
+READERS: dict[str, Callable[[bytes], Reading]] = {
     "html": read_html,
     "text": read_text,
     "pdf": isolated("pipeline.extract.pdf:read_pdf", "pdf"),
@@ -114,7 +114,7 @@ def extract_bytes(
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
-def assemble(doc: Document, result: ExtractionResult, path: str | None) -> ExtractionResult:
+def assemble(doc: Reading, result: ExtractionResult, path: str | None) -> ExtractionResult:
     """Map a reader's document into ``result`` (a failed skeleton) and decide the status."""
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)

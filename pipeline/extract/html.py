@@ -11,7 +11,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from pipeline.extract.decode import Decoded, decode
-from pipeline.extract.grid import MAX_SPAN, CellBudget, Document, GridBuilder, GridLimit
+from pipeline.extract.grid import MAX_SPAN, CellBudget, GridBuilder, GridLimit, Reading
 
 TITLE_META = ("ArticleTitle", "title", "og:title")
 # BeautifulSoup spends about 1 KB and 10-30 µs per element, whatever their nesting: the number
@@ -50,7 +50,7 @@ def _innermost_tables(soup: BeautifulSoup) -> list:
     return [table for table in tables if id(table) not in outer]
 
 
-def read_html(data: bytes | str) -> Document:
+def read_html(data: bytes | str) -> Reading:
     """Parse a page (bytes are decoded by us, see :mod:`pipeline.extract.decode`).
 
     Merged cells are expanded under a :class:`CellBudget`: a table that would expand past the
@@ -63,7 +63,7 @@ def read_html(data: bytes | str) -> Document:
     markup = data
     tags = markup.count("<")
     if tags > MAX_TAGS:
-        return Document(
+        return Reading(
             format="html",
             verdict=("failed", f"HTML page with {tags} tags, more than the {MAX_TAGS} limit"),
             errors=decoded.errors if decoded else [],
@@ -71,7 +71,7 @@ def read_html(data: bytes | str) -> Document:
     soup = BeautifulSoup(markup, "lxml")
     for junk in soup(["script", "style", "noscript", "template"]):
         junk.decompose()
-    doc = Document(format="html", title=_title(soup))
+    doc = Reading(format="html", title=_title(soup))
     if decoded:
         doc.errors.extend(decoded.errors)
     budget = CellBudget()

@@ -9,9 +9,9 @@ importing pdfplumber, is paid once) and is replaced after a failure or every ``M
 documents.
 
 The protocol is length-prefixed frames on the worker's stdin/stdout: a JSON header naming the
-reader (``module:function``, from an allow-list) plus the document bytes in, the Document as
+reader (``module:function``, from an allow-list) plus the document bytes in, the Reading as
 JSON out. No pickle crosses the boundary: the worker parses hostile files, so the parent never
-unpickles what it sends back. Every failure comes back as a :class:`Document` with a ``failed``
+unpickles what it sends back. Every failure comes back as a :class:`Reading` with a ``failed``
 verdict, never an exception.
 """
 
@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.config import settings
-from pipeline.extract.grid import Cell, Document
+from pipeline.extract.grid import Cell, Reading
 
 TIMEOUT_S = 60.0
 MEMORY_MB = 1024
@@ -42,7 +42,7 @@ MAX_JOBS = 200  # recycle the worker now and then: CPython rarely returns freed 
 READERS = frozenset({"pipeline.extract.pdf:read_pdf", "pipeline.extract.word:read_docx"})
 _HEADER = struct.Struct("!Q")
 
-Reader = Callable[[bytes], Document]
+Reader = Callable[[bytes], Reading]
 
 
 # --- wire format ---------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def _read_frame(stream) -> bytes | None:
     return body if len(body) == size else None
 
 
-def document_to_json(doc: Document) -> bytes:
+def document_to_json(doc: Reading) -> bytes:
     grids = [
         [[[c.text, c.table, c.row, c.col, c.source, c.page] for c in row] for row in grid]
         for grid in doc.grids
@@ -81,11 +81,11 @@ def document_to_json(doc: Document) -> bytes:
     ).encode("utf-8")
 
 
-def document_from_json(payload: bytes) -> Document:
+def document_from_json(payload: bytes) -> Reading:
     raw = json.loads(payload)
     grids = [[[Cell(*cell) for cell in row] for row in grid] for grid in raw["grids"]]
     verdict = tuple(raw["verdict"]) if raw["verdict"] else None
-    return Document(
+    return Reading(
         raw["format"], grids, raw["text"], raw["title"], raw["errors"], verdict, raw["fault"]
     )
 
@@ -110,7 +110,7 @@ def _resolve(name: str) -> Reader:
 
 
 def serve(memory_mb: int, timeout: float) -> None:
-    """Worker loop: read (header, bytes) frames from stdin, answer with Document frames.
+    """Worker loop: read (header, bytes) frames from stdin, answer with Reading frames.
 
     A job that outlives the parent's timeout ends the worker by SIGALRM: the parent kills it
     then anyway, and a worker whose parent died must not spin on a hostile file forever.
@@ -138,7 +138,7 @@ def serve(memory_mb: int, timeout: float) -> None:
             payload = document_to_json(doc)
         except MemoryError:
             payload = document_to_json(
-                Document(
+                Reading(
                     fmt,
                     verdict=("failed", f"memory limit exceeded ({memory_mb} MB) while parsing"),
                     fault=True,
@@ -146,7 +146,7 @@ def serve(memory_mb: int, timeout: float) -> None:
             )
         except Exception as exc:  # the reader's bug or the file's fault: report, keep serving
             payload = document_to_json(
-                Document(
+                Reading(
                     fmt,
                     verdict=("failed", f"reader error: {type(exc).__name__}: {exc}"),
                     fault=True,
@@ -220,8 +220,8 @@ class Worker:
                 with contextlib.suppress(OSError):
                     stream.close()
 
-    def run(self, reader: str, data: bytes, fmt: str) -> Document:
-        """``reader(data)`` in the child; a failed Document on timeout, crash or memory cap."""
+    def run(self, reader: str, data: bytes, fmt: str) -> Reading:
+        """``reader(data)`` in the child; a failed Reading on timeout, crash or memory cap."""
         with self._lock:
             self.start()
             process = self._process
@@ -235,7 +235,7 @@ class Worker:
                 payload = _read_frame_until(process.stdout.fileno(), deadline)
             except TimeoutError:
                 self._kill()
-                return Document(
+                return Reading(
                     fmt, verdict=("failed", f"timed out after {self.timeout:g} s"), fault=True
                 )
             except (OSError, EOFError):
@@ -246,7 +246,7 @@ class Worker:
                 except subprocess.TimeoutExpired:
                     code = None
                 self._kill()
-                return Document(
+                return Reading(
                     fmt, verdict=("failed", _death_reason(code, self.memory_mb)), fault=True
                 )
             doc = document_from_json(payload)
@@ -305,7 +305,7 @@ def shared_worker() -> Worker:
 def isolated(reader: str, fmt: str) -> Reader:
     """A reader that runs ``reader`` (``"module:function"``) in the shared worker."""
 
-    def read(data: bytes) -> Document:
+    def read(data: bytes) -> Reading:
         return shared_worker().run(reader, data, fmt)
 
     read.__name__ = f"isolated_{reader.rsplit(':', 1)[-1]}"
@@ -320,7 +320,7 @@ def run_isolated(
     fmt: str = "pdf",
     timeout: float = TIMEOUT_S,
     memory_mb: int = MEMORY_MB,
-) -> Document:
+) -> Reading:
     """One-off: run ``reader`` on ``data`` in a fresh child process, then stop it."""
     worker = Worker(timeout=timeout, memory_mb=memory_mb)
     try:

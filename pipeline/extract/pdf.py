@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 from pdfminer.pdftypes import PDFObjRef
 
 from pipeline.extract.faults import DocumentLimit
-from pipeline.extract.grid import Document
+from pipeline.extract.grid import Reading
 from pipeline.extract.labels import CJK_SPACE, LATER_SECTION, PAGE_NUMBER, TABLE_MARKERS
 from pipeline.extract.pdf_tables import read_tables
 
@@ -77,7 +77,7 @@ class Triage:
         return "\n".join(self.pages)
 
 
-def read_pdf(data: bytes) -> Document:
+def read_pdf(data: bytes) -> Reading:
     """Read a PDF into grids, or into a document whose verdict says why it cannot be read.
 
     The triage runs in a thread (pdfium releases the GIL) while pdfplumber opens the file and
@@ -100,7 +100,7 @@ def read_pdf(data: bytes) -> Document:
     finally:
         thread.join()
     title = title_from_text(triage.pages[0]) if triage.pages else None
-    doc = Document("pdf", text=triage.text, title=title, verdict=triage.verdict)
+    doc = Reading("pdf", text=triage.text, title=title, verdict=triage.verdict)
     if doc.verdict or not triage.table_pages:
         return doc
     doc.grids = tables.grids
