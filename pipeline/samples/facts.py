@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline import contract as C
 from pipeline.config import DATA_DIR, REPO_ROOT
+from pipeline.extract.validate import findings
 
 FACTS_FILE = DATA_DIR / "sample_portals" / "facts.json"
 SEED_TRUTH = (
@@ -220,8 +221,6 @@ def _document(style: str, portal: str, year: int) -> str:
 
 
 def build(seed_truth: dict) -> dict:
-    from pipeline.extract.validate import findings
-
     rng = random.Random(SEED)
     portals: list[dict] = []
     reports: list[dict] = []

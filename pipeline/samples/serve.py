@@ -20,7 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.samples.site import SITE_DIR, ensure_site
+from pipeline.portals.registry import load_portals
+from pipeline.samples.site import SITE_DIR, ensure_site, generate
 
 DEFAULT_PORT = 8765
 
@@ -159,8 +160,6 @@ def serving(
 
 def sample_portals(port: int, registry: Path | str | None = None):
     """The registry's sample portals, moved to ``port`` (the port a test server got)."""
-    from pipeline.portals.registry import load_portals
-
     return [p.with_port(port) for p in load_portals(registry) if p.sample]
 
 
@@ -192,8 +191,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.samples.site import generate
-
     if args.regenerate:
         generate()
     with serving(SITE_DIR, args.port) as server:
