@@ -157,7 +157,9 @@ def load_catalog(con: duckdb.DuckDBPyConnection, catalog_dir: str | Path) -> dic
             documents.insert(con, "raw.documents")
             errors.insert(con, "raw.fetch_errors")
             con.execute(
-                "INSERT INTO raw.catalog_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+                "INSERT INTO raw.catalog_files (path, portal, bytes, sha256, lines, documents, "
+                "fetch_errors, ignored, invalid_lines, invalid_detail, loaded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
                 [
                     name,
                     path.parent.name,

@@ -101,7 +101,8 @@ def load_districts(
     try:
         con.execute("DELETE FROM core.dim_district")
         con.register("district_rows", table)
-        con.execute(f"INSERT INTO core.dim_district SELECT {', '.join(columns)} FROM district_rows")
+        names = ", ".join(columns)
+        con.execute(f"INSERT INTO core.dim_district ({names}) SELECT {names} FROM district_rows")
         con.unregister("district_rows")
         con.execute("COMMIT")
     except Exception:

@@ -199,7 +199,8 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
         _insert_cells(con, cells, report_id, source.division_code, year)
         if finding_rows:
             con.executemany(
-                "INSERT INTO core.report_findings VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO core.report_findings (report_id, division_code, year, rule, location, "
+                "message) VALUES (?, ?, ?, ?, ?, ?)",
                 [(report_id, source.division_code, year, *f) for f in finding_rows],
             )
         if not alone:
@@ -252,7 +253,22 @@ def _insert_cells(con, cells: Cells, report_id: int, division_code: str, year: i
             **columns,
         }
         table = pa.table({name: data[name] for name in schema.names}, schema=schema)
-        con.from_arrow(table).insert_into(f"core.{fact}")
+        table = table.rename_columns([_column_of(fact, name) for name in schema.names])
+        names = ", ".join(table.column_names)
+        con.register("fact_rows", table)
+        try:
+            con.execute(f"INSERT INTO core.{fact} ({names}) SELECT {names} FROM fact_rows")
+        finally:
+            con.unregister("fact_rows")
+
+
+def _column_of(fact: str, name: str) -> str:
+    """The fact table's column for a cell field: k1/k2 are the table's two codes."""
+    table = {"fact_applications": "applications", "fact_appeals": "appeals"}.get(
+        fact, "active_disclosure"
+    )
+    k1, k2 = contract.ENTRY_KEYS[table]
+    return {"k1": k1, "k2": k2, "amount": "amount_wan_yuan"}.get(name, name)
 
 
 def _recompute_current(con, group: tuple) -> None:

@@ -102,7 +102,8 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
         try:
             con.execute(migration.sql)
             con.execute(
-                "INSERT INTO main.schema_version VALUES (?, ?, ?, now())",
+                "INSERT INTO main.schema_version (version, name, checksum, applied_at) "
+                "VALUES (?, ?, ?, now())",
                 [migration.version, migration.name, migration.checksum],
             )
             con.execute("COMMIT")
@@ -151,7 +152,11 @@ def sync_codes(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM core.dim_code")
-        con.executemany("INSERT INTO core.dim_code VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "INSERT INTO core.dim_code (axis, code, label, code_group, group_label, position) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
