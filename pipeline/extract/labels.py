@@ -29,7 +29,9 @@ TABLE_HEADING = re.compile(
 TABLE_START = re.compile(
     TABLE_HEADING.pattern + r"|信息内容|申请人情况|行政复议.*行政诉讼|结果维持|尚未审结"
 )
-# Words only the statistics tables print (whitespace removed): where the tables are.
+# Words the statistics tables print (whitespace removed): where the tables are. Narrative text
+# quotes some of them too (行政复议结果维持2件，结果纠正1件), so the PDF triage counts a marker
+# only on a line shaped like a table's (see pipeline.extract.pdf._table_line).
 TABLE_MARKERS = (
     "第二十条第",
     "本年制发件数",

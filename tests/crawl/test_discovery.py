@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pipeline.crawl.discovery import agency_of, attachments, entry_for
-from pipeline.extract.sniff import sniff
 from pipeline.portals.registry import parse_registry
+from pipeline.sniff import sniff
 
 PORTAL = parse_registry(
     {

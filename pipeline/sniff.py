@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.extract.decode import decode, wide_encoding
+from pipeline.decode import decode, wide_encoding
 
 EXTENSIONS = {
     "pdf": ".pdf",
