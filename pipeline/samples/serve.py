@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.config import DATA_DIR
 from pipeline.portals.registry import load_portals
 from pipeline.samples.site import SITE_DIR, ensure_site, generate
 
@@ -158,7 +159,7 @@ def serving(
         server.stop()
 
 
-def sample_portals(port: int, registry: Path | str | None = None):
+def sample_portals(port: int, registry: Path | str = DATA_DIR / "portals.yaml"):
     """The registry's sample portals, moved to ``port`` (the port a test server got)."""
     return [p.with_port(port) for p in load_portals(registry) if p.sample]
 
