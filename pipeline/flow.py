@@ -22,7 +22,7 @@ import duckdb
 from pipeline.config import Settings
 from pipeline.crawl.catalog import current_documents, read_run_file
 from pipeline.portals.registry import Portal
-from pipeline.report_choice import ReportResult, extract_district_year, read_results
+from pipeline.report_choice import ReportResult, extract_district_years, read_results
 from pipeline.warehouse import load_report
 from pipeline.warehouse.batch import (
     PublishBlocked,
@@ -56,22 +56,15 @@ def extract_batch(
     """Extract every district-year of the batch; each records its choice in reports.json.
 
     The catalog is read once per batch and only for the portals of the batch's districts, so
-    a batch costs what it extracts, not the size of the national catalog.
+    a batch costs what it extracts, not the size of the national catalog; every document of
+    the batch goes through the shared reader pool at once (one worker per core).
     """
     wanted = list(district_years)
     codes = {code for code, _ in wanted}
     documents: list[dict] = []
     for portal_id in sorted({p.id for p in portals if p.division_code in codes}):
         documents += current_documents(conf.catalog_dir, portal_id)
-    by_code: dict[str, list[dict]] = {}
-    for document in documents:
-        code = document.get("division_code")
-        if isinstance(code, str):
-            by_code.setdefault(code, []).append(document)
-    return {
-        (code, year): extract_district_year(code, year, conf, documents=by_code.get(code, []))
-        for code, year in wanted
-    }
+    return extract_district_years(wanted, conf, documents=documents)
 
 
 def faults_of(results: list[ReportResult]) -> list[dict]:
