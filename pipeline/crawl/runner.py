@@ -24,7 +24,7 @@ from pipeline.crawl.catalog import PortalCatalog, utcnow
 from pipeline.crawl.discovery import Entry, attachments, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher
-from pipeline.extract.decode import decode_bytes
+from pipeline.decode import decode_bytes
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
 from pipeline.portals.registry import Portal

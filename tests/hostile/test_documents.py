@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pdfminer.pdftypes import PDFObjRef
 
+from pipeline.decode import decode
 from pipeline.extract import MAX_MARKUP_BYTES, extract_bytes, pdf_tables
-from pipeline.extract.decode import decode
 from pipeline.extract.faults import DocumentLimit
 from pipeline.extract.grid import CellBudget, GridBuilder, GridLimit
 from pipeline.extract.isolation import Limits, run_isolated
