@@ -55,7 +55,7 @@ class _LiveLister:
             if not (request.optional and exc.http_status == 404):
                 print(f"  list page failed: {request.url}: {exc}", file=sys.stderr)
             return None
-        return resp.body, resp.charset
+        return resp.take(), resp.charset
 
     def page_limit(self, start_url: str) -> None:
         print(f"  page limit ({self.portal.max_pages}) reached for {start_url}", file=sys.stderr)
@@ -86,7 +86,7 @@ def run_check(args: argparse.Namespace) -> int:
             if origin not in robots:
                 try:
                     resp = fetcher.fetch(f"{origin}/robots.txt", portal)
-                    robots[origin] = Protego.parse(resp.body.decode("utf-8", "replace"))
+                    robots[origin] = Protego.parse((resp.take() or b"").decode("utf-8", "replace"))
                 except FetchError as exc:
                     if not (exc.http_status and 400 <= exc.http_status < 500):
                         raise FetchError(
@@ -123,7 +123,7 @@ def run_check(args: argparse.Namespace) -> int:
                 except FetchError as exc:
                     print(f"        article failed: {exc}")
                     continue
-                markup = adapter.article_markup(portal, resp.body)
+                markup = adapter.article_markup(portal, resp.take() or b"")
                 for link, label in attachments(markup, entry.url, resp.charset):
                     print(f"        attachment: {label} {link}")
     return 0 if taken else 1

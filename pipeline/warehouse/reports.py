@@ -17,7 +17,7 @@ import pyarrow as pa
 from pipeline import contract
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
 
-AGENCY_KINDS = ("district", "department")
+AGENCY_KINDS = ("district", "department", "other")
 USABLE = ("ok", "flagged", "partial")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^\d{6}$")

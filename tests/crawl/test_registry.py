@@ -74,3 +74,28 @@ def test_shipped_registries_load():
     }
     example = load_portals(Path(__file__).resolve().parents[2] / "data" / "portals.example.yaml")
     assert example and all(not p.verified and not p.sample and not p.allow_private for p in example)
+
+
+def test_allowed_hosts_match_the_port():
+    """A bare host means its default ports only; other ports must be listed as host:port."""
+    portal = parse(allowed_hosts=["www.ledu.gov.cn", "127.0.0.2:8765"])[0]
+    assert portal.host_allowed("http://www.ledu.gov.cn/a.pdf")
+    assert portal.host_allowed("https://www.ledu.gov.cn/a.pdf")
+    assert not portal.host_allowed("http://www.ledu.gov.cn:8080/a.pdf")
+    assert portal.host_allowed("http://127.0.0.2:8765/a.pdf")
+    assert not portal.host_allowed("http://127.0.0.2/a.pdf")
+    assert not portal.host_allowed("http://127.0.0.2:6379/")
+    moved = portal.with_port(9999)
+    assert moved.host_allowed("http://www.ledu.gov.cn:9999/xxgk/")  # the start URL's host
+    assert not moved.host_allowed("http://www.ledu.gov.cn:8080/")
+    defaulted = parse(start_urls=["http://127.0.0.9:8765/x/index.html"])[0]
+    assert defaulted.allowed_hosts == ("127.0.0.9:8765",)
+    with pytest.raises(RegistryError, match="port must be a number"):
+        parse(allowed_hosts=["www.ledu.gov.cn:http"])
+
+
+def test_sample_registry_names_its_ports():
+    for portal in load_portals():
+        if portal.sample:
+            assert all(":" in host for host in portal.allowed_hosts)
+            assert not portal.host_allowed(portal.start_urls[0].replace(":8765", ":8766"))
