@@ -19,10 +19,10 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline.decode import decode_bytes
 from pipeline.extract import extract_bytes
-from pipeline.extract.decode import decode_bytes
 from pipeline.samples.render import render_html
-from tests.extract.reports import report
+from tests.extract.contract_reports import report
 
 REPEATS = 15
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"

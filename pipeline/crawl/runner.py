@@ -22,13 +22,22 @@ from protego import Protego
 from pipeline.config import Settings, settings
 from pipeline.crawl.archive import TMP, Archive
 from pipeline.crawl.catalog import PortalCatalog, utcnow
-from pipeline.crawl.discovery import Entry, attachments, entry_for, page_links
+from pipeline.crawl.discovery import Entry, attachments, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher, Response
-from pipeline.extract.decode import decode_bytes
+from pipeline.decode import decode_bytes
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
+from pipeline.portals.links import page_links
 from pipeline.portals.registry import Portal, RegistryError, load_portals
+from pipeline.records import (
+    CatalogDocument,
+    FetchErrorRecord,
+    Listing,
+    ResourceKind,
+    catalog_document,
+    fetch_error_record,
+)
 from pipeline.sniff import sniff
 
 ROBOTS_TOKEN = "GongkaiBot"
@@ -81,18 +90,18 @@ class PortalResult:
     unchanged: int = 0
     bytes_stored: int = 0
     skipped_known_failures: int = 0
-    errors: list[dict] = field(default_factory=list)
+    errors: list[FetchErrorRecord] = field(default_factory=list)
     page_limits: list[str] = field(default_factory=list)
-    documents: list[dict] = field(default_factory=list)  # report documents seen this run
+    documents: list[CatalogDocument] = field(default_factory=list)  # report documents seen this run
     run_file: str | None = None
     recovered_records: int = 0
 
     @property
-    def permanent_errors(self) -> list[dict]:
+    def permanent_errors(self) -> list[FetchErrorRecord]:
         return [e for e in self.errors if not e["retryable"]]
 
     @property
-    def retryable_errors(self) -> list[dict]:
+    def retryable_errors(self) -> list[FetchErrorRecord]:
         return [e for e in self.errors if e["retryable"]]
 
 
@@ -106,7 +115,7 @@ class CrawlSummary:
         return sum(getattr(p, name) for p in self.portals)
 
     @property
-    def errors(self) -> list[dict]:
+    def errors(self) -> list[FetchErrorRecord]:
         return [e for p in self.portals for e in p.errors]
 
     def errors_by_class(self) -> dict[str, int]:
@@ -134,6 +143,21 @@ class CrawlSummary:
         if limits:
             lines.append(f"page limit hit {', '.join(limits)}")
         return "\n".join(lines)
+
+
+def _error_record(run_id: str, portal: Portal, url: str, exc: FetchError) -> FetchErrorRecord:
+    return fetch_error_record(
+        run_id=run_id,
+        portal=portal.id,
+        division_code=portal.division_code,
+        url=url,
+        error_class=exc.cls,
+        http_status=exc.http_status,
+        message=exc.message,
+        attempts=exc.attempts,
+        retryable=exc.retryable,
+        at=utcnow(),
+    )
 
 
 def _age_seconds(stamp: str) -> float:
@@ -196,7 +220,7 @@ class PortalCrawl:
         """RFC 9309: 4xx means no rules; 5xx or no answer means everything is disallowed."""
         url = f"{origin}/robots.txt"
         try:
-            got = self._fetch(PageRequest(url), "robots", {}, raise_errors=True)
+            got = self._fetch(PageRequest(url), "robots", None, raise_errors=True)
         except FetchError as exc:
             if exc.http_status and 400 <= exc.http_status < 500 and exc.cls == "http":
                 return None
@@ -226,19 +250,7 @@ class PortalCrawl:
         return _age_seconds(error["at"]) < RECHECK_PERMANENT_SECONDS
 
     def _record_error(self, url: str, exc: FetchError) -> None:
-        record = {
-            "kind": "fetch_error",
-            "run_id": self.result.run_id,
-            "portal": self.portal.id,
-            "division_code": self.portal.division_code,
-            "url": url,
-            "class": exc.cls,
-            "http_status": exc.http_status,
-            "message": exc.message,
-            "attempts": exc.attempts,
-            "retryable": exc.retryable,
-            "at": utcnow(),
-        }
+        record = _error_record(self.result.run_id, self.portal, url, exc)
         last = self.catalog.last_error.get(url)
         repeat = (
             last
@@ -251,7 +263,14 @@ class PortalCrawl:
         self.result.errors.append(record)
         self.on_event("error", portal=self.portal.id, record=record)
 
-    def _fetch(self, req: PageRequest, kind: str, meta: dict, *, raise_errors: bool = False):
+    def _fetch(
+        self,
+        req: PageRequest,
+        kind: ResourceKind,
+        listing: Listing | None,
+        *,
+        raise_errors: bool = False,
+    ):
         """Fetch (conditionally), archive if new, record; returns (body, charset, record) or None.
 
         The body streams to a temp file in the archive's staging directory and is renamed into
@@ -288,20 +307,27 @@ class PortalCrawl:
             return None
         self.result.requests += resp.attempts
         try:
-            return self._store(req, kind, meta, resp, known)
+            return self._store(req, kind, listing, resp, known)
         finally:
             resp.discard()  # stored by rename, or not needed: never left in the staging area
 
-    def _store(self, req: PageRequest, kind: str, meta: dict, resp: Response, known: dict | None):
+    def _store(
+        self,
+        req: PageRequest,
+        kind: ResourceKind,
+        listing: Listing | None,
+        resp: Response,
+        known: CatalogDocument | None,
+    ):
         url, now, charset = req.url, utcnow(), resp.charset
         if resp.status == 304 and known:
             self.catalog.seen(url, now)
-            parsed = self._parsed(kind, meta, known["sniffed_type"])
+            parsed = self._parsed(kind, listing, known["sniffed_type"])
             body = self._page_bytes(parsed, known["bytes"], known=known)
             return body, charset, {**known, "change": "unchanged"}
         sha = resp.sha256 or ""
         sniffed = sniff(resp.head)
-        body = self._page_bytes(self._parsed(kind, meta, sniffed), resp.size, path=resp.path)
+        body = self._page_bytes(self._parsed(kind, listing, sniffed), resp.size, path=resp.path)
         etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
         entries = self._entries_sha256(body, url, charset) if kind == "list_page" else None
         if known and (
@@ -310,30 +336,28 @@ class PortalCrawl:
             self.catalog.seen(url, now, etag, modified)  # a list page whose reports are the same
             return body, charset, {**known, "change": "unchanged"}
         relative = self.archive.relative_path(sha, sniffed)
-        record = {
-            "kind": kind,
-            "run_id": self.result.run_id,
-            "portal": self.portal.id,
-            "division_code": self.portal.division_code,
-            "url": url,
-            "final_url": resp.final_url,
-            **meta,
-            "http_status": resp.status,
-            "etag": etag,
-            "last_modified": modified,
-            "content_type": resp.content_type,
-            "sniffed_type": sniffed,
-            "bytes": resp.size,
-            "sha256": sha,
-            "archive_path": relative,
-            "is_sample": self.portal.sample,
-            "first_seen": self.catalog.first_seen.get(url, now),
-            "last_seen": now,
-            "fetched_at": now,
-            "change": "changed" if known else "new",
-        }
-        if entries is not None:
-            record["entries"] = entries
+        record = catalog_document(
+            kind=kind,
+            run_id=self.result.run_id,
+            portal=self.portal.id,
+            division_code=(listing and listing.division_code) or self.portal.division_code,
+            url=url,
+            final_url=resp.final_url,
+            listing=listing,
+            http_status=resp.status,
+            etag=etag,
+            last_modified=modified,
+            content_type=resp.content_type,
+            sniffed_type=sniffed,
+            size=resp.size,
+            sha256=sha,
+            archive_path=relative,
+            is_sample=self.portal.sample,
+            first_seen=self.catalog.first_seen.get(url, now),
+            fetched_at=now,
+            change="changed" if known else "new",
+            entries=entries,
+        )
         is_new_file = not self.archive.path(relative).exists()
         staged = self.archive.stage_file(resp.path, sha, self.portal.id, self.result.run_id)
         self.catalog.append(record)
@@ -345,10 +369,10 @@ class PortalCrawl:
         return body, charset, record
 
     @staticmethod
-    def _parsed(kind: str, meta: dict, sniffed: str) -> bool:
+    def _parsed(kind: ResourceKind, listing: Listing | None, sniffed: str) -> bool:
         """List pages, robots.txt and HTML articles are parsed; documents are only stored."""
         return kind in ("list_page", "robots") or (
-            meta.get("role") == "article" and sniffed in ("html", "text")
+            listing is not None and listing.role == "article" and sniffed in ("html", "text")
         )
 
     def _page_bytes(self, parsed: bool, size: int, *, path=None, known=None) -> bytes | None:
@@ -382,7 +406,7 @@ class PortalCrawl:
     # -- the walk ---------------------------------------------------------------------------
     def page(self, request: PageRequest):
         self.result.list_pages += 1
-        got = self._fetch(request, "list_page", {})
+        got = self._fetch(request, "list_page", None)
         return (got[0], got[1]) if got and got[0] is not None else None
 
     def page_limit(self, start_url: str) -> None:
@@ -400,16 +424,16 @@ class PortalCrawl:
         return list(out.values())
 
     def _document(self, req: PageRequest, entry: Entry, role: str, parent: str | None, title: str):
-        meta = {
-            "title": title,
-            "year": entry.year,
-            "agency": entry.agency,
-            "agency_kind": entry.agency_kind,
-            **({"division_code": entry.division_code} if entry.division_code else {}),
-            "role": role,
-            "parent_url": parent,
-        }
-        got = self._fetch(req, "document", meta)
+        listing = Listing(
+            title,
+            entry.year,
+            entry.agency,
+            entry.agency_kind,
+            role,
+            parent,
+            division_code=entry.division_code,
+        )
+        got = self._fetch(req, "document", listing)
         if got is None:
             return None
         record = got[2]
@@ -485,21 +509,9 @@ def _result_of(portal: Portal, future: Future) -> PortalResult:
         return future.result()
     except Exception as exc:
         result = PortalResult(portal.id, portal.division_code, run_id="")
-        result.errors.append(
-            {
-                "kind": "fetch_error",
-                "run_id": "",
-                "portal": portal.id,
-                "division_code": portal.division_code,
-                "url": portal.start_urls[0],
-                "class": "invalid",
-                "http_status": None,
-                "message": f"crawl aborted: {type(exc).__name__}: {exc}",
-                "attempts": 0,
-                "retryable": True,
-                "at": utcnow(),
-            }
-        )
+        message = f"crawl aborted: {type(exc).__name__}: {exc}"
+        aborted = FetchError("invalid", message, retryable=True, attempts=0)
+        result.errors.append(_error_record("", portal, portal.start_urls[0], aborted))
         return result
 
 

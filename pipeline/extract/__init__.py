@@ -23,6 +23,7 @@ from pipeline.extract.text import read_text
 from pipeline.extract.validate import findings as rule_findings
 from pipeline.extract.values import normalize_cell
 from pipeline.extract.word import read_binary_word
+from pipeline.records import ExtractionResult
 from pipeline.sniff import sniff
 
 # PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
@@ -63,7 +64,7 @@ def _is_report(text: str, found_tables: bool) -> bool:
 
 def _failed(
     path: str | None, sha256: str | None, fmt: str | None, reason: str | None, *, fault: bool
-) -> dict:
+) -> ExtractionResult:
     """A ``failed`` contract object; ``pipeline_fault`` says whether we or the document failed."""
     return {
         "contract": contract.CONTRACT,
@@ -80,7 +81,9 @@ def _failed(
     }
 
 
-def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = None) -> dict:
+def extract_bytes(
+    data: bytes, *, path: str | None = None, fmt: str | None = None
+) -> ExtractionResult:
     """Extract one document held in memory. ``path`` is recorded and used as a name hint.
 
     Besides the contract's keys the result carries ``pipeline_fault``: true when our code or its
@@ -113,7 +116,7 @@ def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = Non
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
-def assemble(doc: Document, result: dict, path: str | None) -> dict:
+def assemble(doc: Document, result: ExtractionResult, path: str | None) -> ExtractionResult:
     """Map a reader's document into ``result`` (a failed skeleton) and decide the status."""
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)
@@ -148,8 +151,9 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
         result["status"] = "unsupported"
         result["errors"] = ["annual report without readable statistics tables", *errors]
         return result
-    for table in contract.TABLES:
-        result[table] = getattr(mapping, table)
+    result["active_disclosure"] = mapping.active_disclosure
+    result["applications"] = mapping.applications
+    result["appeals"] = mapping.appeals
     result["templates"] = {
         "active_disclosure": mapping.clause_one_format,
         "other_handling": mapping.other_handling,
@@ -167,7 +171,7 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
     return result
 
 
-def extract_path(path: str | Path, fmt: str | None = None) -> dict:
+def extract_path(path: str | Path, fmt: str | None = None) -> ExtractionResult:
     """Extract one file; an unreadable file is a ``failed`` result, not an exception."""
     path = Path(path)
     try:

@@ -23,6 +23,7 @@ from pdfminer.pdftypes import PDFObjRef
 
 from pipeline.extract.faults import DocumentLimit
 from pipeline.extract.grid import Document
+from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER
 from pipeline.extract.pdf_tables import read_tables
 
 # Words only the statistics tables print (whitespace removed): where the tables are.
@@ -45,7 +46,6 @@ TABLE_MARKERS = (
     "复议后起诉",
 )
 LATER_SECTION = re.compile(r"[五六七][、.．](存在的主要问题|其他需要报告)")
-PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
 MIN_TEXT_CHARS = 30  # fewer readable characters than this on every page: no text layer
 MAX_BAD_SHARE = 0.10  # more unmappable characters than this: garbled text
 MAX_RARE_SHARE = 0.03  # CJK Extension A is all but absent from real reports; wrong maps hit it
@@ -55,10 +55,6 @@ RARE = re.compile(r"[\u3400-\u4dbf]")
 SPACE = re.compile(r"\s")
 SAMPLE_FROM_PAGES = 20  # longer reports sample the pages before the tables
 SAMPLE_STRIDE = 2
-CJK_SPACE = re.compile(
-    r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]+|"
-    r"[ \t\u3000]+(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])"
-)
 
 
 MAX_REFERENCE_CHAIN = 32  # indirect objects that are only a reference to another one, in a row

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.crawl.archive import write_atomic
-from pipeline.reports import _atomic_json
+from pipeline.report_choice import _atomic_json
 
 
 def test_a_report_json_that_cannot_be_written_leaves_no_temp_file(tmp_path):

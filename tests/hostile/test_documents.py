@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 from pdfminer.pdftypes import PDFObjRef
 
+from pipeline.decode import decode
 from pipeline.extract import MAX_MARKUP_BYTES, extract_bytes, pdf_tables
-from pipeline.extract.decode import decode
 from pipeline.extract.faults import DocumentLimit
 from pipeline.extract.grid import CellBudget, GridBuilder, GridLimit
 from pipeline.extract.isolation import run_isolated
 from pipeline.extract.pdf import read_pdf
 from pipeline.samples.render_pdf import render_pdf
 from pipeline.sniff import sniff
-from tests.extract.reports import cells, report
+from tests.extract.contract_reports import cells, report
 from tests.hostile import generate
 
 READ_PDF = "pipeline.extract.pdf:read_pdf"
