@@ -316,7 +316,7 @@ def load_portals(path: Path | str | None = None) -> list[Portal]:
     path = Path(path) if path is not None else conf.portals_file
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError(f"registry {path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:
         raise RegistryError(f"registry {path}: not valid YAML: {exc}") from exc
