@@ -16,11 +16,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import yaml
 
 from pipeline.config import DATA_DIR, settings
+from pipeline.portals.registry import move_entry_to_port
 
 DEFAULT_HOME = DATA_DIR / "dagster_home"
 EXAMPLE_QUERY = """SELECT district_name, year, applications_received, grant_rate
@@ -47,13 +48,7 @@ def sample_registry(registry: Path, port: int, out: Path) -> Path:
     entries = [e for e in doc.get("portals", []) if isinstance(e, dict) and e.get("sample")]
     if not entries:
         raise SystemExit(f"{registry} has no sample portal (entries with sample: true)")
-    for entry in entries:
-        urls = (
-            entry["start_urls"] if isinstance(entry["start_urls"], list) else [entry["start_urls"]]
-        )
-        entry["start_urls"] = [
-            urlunsplit(p._replace(netloc=f"{p.hostname}:{port}")) for p in map(urlsplit, urls)
-        ]
+    entries = [move_entry_to_port(entry, port) for entry in entries]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         yaml.safe_dump({**doc, "portals": entries}, allow_unicode=True, sort_keys=False),

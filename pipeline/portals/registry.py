@@ -134,6 +134,21 @@ class Portal:
         )
 
 
+def move_entry_to_port(entry: dict, port: int) -> dict:
+    """A raw registry entry with its start URLs, and the ``allowed_hosts`` entries naming their
+    ``host:port``, moved to ``port`` (a test server's, or another free port for the samples)."""
+    urls = entry["start_urls"] if isinstance(entry["start_urls"], list) else [entry["start_urls"]]
+    old = {"{}:{}".format(*_host_port(u)) for u in urls}
+    moved = dict(entry)
+    moved["start_urls"] = [
+        urlunsplit(p._replace(netloc=f"{p.hostname}:{port}")) for p in map(urlsplit, urls)
+    ]
+    if "allowed_hosts" in entry:
+        hosts = [f"{h.rsplit(':', 1)[0]}:{port}" if h in old else h for h in entry["allowed_hosts"]]
+        moved["allowed_hosts"] = list(dict.fromkeys(hosts))
+    return moved
+
+
 def _fail(entry: str, fld: str, problem: str) -> RegistryError:
     return RegistryError(f"portal {entry!r}, field {fld!r}: {problem}")
 

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.portals.registry import RegistryError, load_portals, parse_registry
+from pipeline.portals.registry import (
+    RegistryError,
+    load_portals,
+    move_entry_to_port,
+    parse_registry,
+)
 
 GOOD = {
     "id": "x",
@@ -99,3 +104,12 @@ def test_sample_registry_names_its_ports():
         if portal.sample:
             assert all(":" in host for host in portal.allowed_hosts)
             assert not portal.host_allowed(portal.start_urls[0].replace(":8765", ":8766"))
+
+
+def test_an_entry_moves_to_another_port_with_its_allowed_hosts():
+    entry = {**GOOD, "start_urls": ["http://127.0.0.2:8765/x/index.html"]}
+    entry["allowed_hosts"] = ["127.0.0.2:8765", "cdn.example"]
+    moved = move_entry_to_port(entry, 9000)
+    assert moved["start_urls"] == ["http://127.0.0.2:9000/x/index.html"]
+    assert moved["allowed_hosts"] == ["127.0.0.2:9000", "cdn.example"]
+    assert parse_registry({"portals": [moved]})[0].host_allowed("http://127.0.0.2:9000/a.pdf")
