@@ -1,6 +1,6 @@
 """Per-portal crawl catalog: JSON Lines run files beside the archive, never the warehouse.
 
-Layout under ``settings().catalog_dir``::
+Layout under ``Settings.catalog_dir``::
 
     <portal>/<run_id>.jsonl      one file per run that had something to say; written once
                                  (atomically, by rename) and never modified
@@ -52,6 +52,11 @@ def _read_jsonl(path: Path) -> list[dict]:
             except json.JSONDecodeError:
                 break
     return out
+
+
+def read_run_file(path: Path) -> list[dict]:
+    """The records of one committed run file (what a sensor reads of a night's delta)."""
+    return _read_jsonl(path)
 
 
 def run_files(catalog_dir: Path, portal_id: str | None = None) -> list[Path]:
@@ -142,7 +147,7 @@ class PortalCatalog:
             keep = []
             for record in _read_jsonl(part):
                 path = record.get("archive_path")
-                if path and not self.archive.holds(path, record["sha256"]):
+                if path and not self.archive.holds(path, record["sha256"], record.get("bytes")):
                     staged = self.archive.staging_path(record["sha256"], self.portal_id, run_id)
                     if (
                         staged.is_file()

@@ -7,10 +7,7 @@ import contextlib
 import sys
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "crawl", help="crawl district portals into the archive and catalog"
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--portal", action="append", metavar="ID", help="only this portal (repeatable)"
     )
@@ -34,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     conf = settings()
     try:
-        portals = load_portals(args.registry)
+        portals = load_portals(args.registry or conf.portals_file, conf)
         if args.portal:
             portals = [get_portal(portals, pid) for pid in args.portal]
     except RegistryError as exc:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from pipeline.config import Settings, settings
+from pipeline.config import Settings
 from pipeline.crawl.archive import TMP, Archive
 from pipeline.crawl.catalog import PortalCatalog, utcnow
 from pipeline.crawl.discovery import Entry, attachments, entry_for
@@ -282,7 +282,9 @@ class PortalCrawl:
             self.result.skipped_known_failures += 1
             return None
         known = self.catalog.latest.get(url)
-        if known and not self.archive.holds(known["archive_path"], known["sha256"]):
+        if known and not self.archive.holds(
+            known["archive_path"], known["sha256"], known.get("bytes")
+        ):
             known = None  # archive lost the file: fetch it whole
         headers = self.catalog.validators(url) if known and req.method == "GET" else {}
         try:
@@ -469,7 +471,7 @@ class PortalCrawl:
 
 def crawl_portal(
     portal: Portal,
-    conf: Settings | None = None,
+    conf: Settings,
     *,
     fetcher: Fetcher | None = None,
     year: int | None = None,
@@ -482,10 +484,9 @@ def crawl_portal(
     ``others`` are the registry's portals (default: read from ``conf.portals_file``): a report
     of another district found on this portal is filed under that district.
     """
-    conf = conf or settings()
     if others is None:
         try:
-            others = load_portals(conf.portals_file)
+            others = load_portals(conf.portals_file, conf)
         except RegistryError:
             others = []
     own = fetcher is None
@@ -517,14 +518,13 @@ def _result_of(portal: Portal, future: Future) -> PortalResult:
 
 def crawl(
     portals: list[Portal],
-    conf: Settings | None = None,
+    conf: Settings,
     *,
     year: int | None = None,
     progress: bool = True,
     on_event: Callable[..., None] | None = None,
 ) -> CrawlSummary:
     """Crawl ``portals`` in parallel (one thread each, one politeness slot per host)."""
-    conf = conf or settings()
     started = time.monotonic()
     bar = None
     if progress:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import Settings
 from pipeline.portals.registry import (
     RegistryError,
     load_portals,
@@ -69,7 +70,7 @@ def test_defaults_and_duplicates():
 
 
 def test_shipped_registries_load():
-    assert {p.id for p in load_portals()} >= {
+    assert {p.id for p in load_portals(Settings().portals_file)} >= {
         "ledu",
         "pingan",
         "minhe",
@@ -100,7 +101,7 @@ def test_allowed_hosts_match_the_port():
 
 
 def test_sample_registry_names_its_ports():
-    for portal in load_portals():
+    for portal in load_portals(Settings().portals_file):
         if portal.sample:
             assert all(":" in host for host in portal.allowed_hosts)
             assert not portal.host_allowed(portal.start_urls[0].replace(":8765", ":8766"))
