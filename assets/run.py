@@ -67,8 +67,8 @@ def serve_samples(portals):
             f"make run: port {ports[0]} on 127.0.0.2-7 (the port the registry's sample "
             f"portals name) is taken: {exc.strerror or exc}.\n"
             "Stop what uses it (another make run, make ui or serve-sample), or choose another "
-            "port: copy data/portals.yaml, change the port in its sample start_urls and run "
-            "GONGKAI_PORTALS=<the copy> make run."
+            "port: copy data/portals.yaml, change the port in its sample start_urls and "
+            "allowed_hosts and run GONGKAI_PORTALS=<the copy> make run."
         ) from exc
     return server.start()
 

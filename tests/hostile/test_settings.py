@@ -6,6 +6,9 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+from pipeline.config import Settings, SettingsError
 from tests.conftest import REPO
 
 
@@ -44,3 +47,20 @@ def test_a_missing_warehouse_is_one_line(tmp_path):
     done = run_cli("warehouse", "describe", GONGKAI_ANALYST_COPY=str(tmp_path / "none.duckdb"))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "none.duckdb" in done.stderr
+
+
+def test_values_out_of_range_are_named_one_line_each():
+    bad = {
+        "GONGKAI_READER_MEMORY_MB": "0",
+        "GONGKAI_READER_TIMEOUT": "nan",
+        "GONGKAI_REQUEST_DELAY": "-1",
+        "GONGKAI_MAX_BODY_BYTES": "10",
+        "GONGKAI_FIRST_YEAR": "19",
+        "GONGKAI_MAX_FAILURE_RATE": "1.5",
+        "GONGKAI_USER_AGENT": "bot\r\nX-Injected: 1",
+    }
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env(bad)
+    lines = str(error.value).splitlines()
+    assert sorted(line.split(":")[0] for line in lines) == sorted(bad)
+    assert Settings.from_env({"GONGKAI_READER_MEMORY_MB": "512"}).reader_memory_mb == 512
