@@ -233,14 +233,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     dagster_home()
     quiet()
-    conf = settings()
+    from pipeline.portals.registry import load_portals
+
+    try:  # bad settings or registry: one line each, before anything starts, no traceback
+        conf = settings()
+        portals = load_portals(conf.portals_file, conf)
+    except ValueError as exc:
+        for line in str(exc).splitlines():
+            print(f"make run: {line}", file=sys.stderr)
+        return 2
     import dagster as dg
 
     from assets.definitions import build_definitions
     from assets.partitions import split
-    from pipeline.portals.registry import load_portals
 
-    server = serve_samples(load_portals(conf.portals_file, conf))
+    server = serve_samples(portals)
     try:
         print(f"sample portals served on 127.0.0.2-7, port {server.port}", flush=True)
         defs = build_definitions(conf)

@@ -64,3 +64,17 @@ def test_values_out_of_range_are_named_one_line_each():
     lines = str(error.value).splitlines()
     assert sorted(line.split(":")[0] for line in lines) == sorted(bad)
     assert Settings.from_env({"GONGKAI_READER_MEMORY_MB": "512"}).reader_memory_mb == 512
+
+
+def test_make_run_with_bad_settings_stops_at_start(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "assets.run"],
+        cwd=REPO,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path), "GONGKAI_READER_TIMEOUT": "-1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == "make run: GONGKAI_READER_TIMEOUT: must be more than 0, got '-1'"
