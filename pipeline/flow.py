@@ -53,12 +53,11 @@ __all__ = [
 def extract_batch(
     district_years: Iterable[DistrictYear], conf: Settings, portals: list[Portal]
 ) -> dict[DistrictYear, list[ReportResult]]:
-    """Extract every district-year of the batch over the reader pool (GONGKAI_WORKERS isolated
-    workers); each records its choice in reports.json.
+    """Extract every district-year of the batch; each records its choice in reports.json.
 
     The catalog is read once per batch and only for the portals of the batch's districts, so
     a batch costs what it extracts, not the size of the national catalog; every document of
-    the batch goes through the shared reader pool at once (one worker per core).
+    the batch goes through the reader pool at once (``GONGKAI_WORKERS`` isolated workers).
     """
     wanted = list(district_years)
     codes = {code for code, _ in wanted}
