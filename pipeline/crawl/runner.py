@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -301,7 +302,8 @@ class PortalCrawl:
         except FetchError as exc:
             self.result.requests += exc.attempts
             if exc.retryable and exc.cls not in ("robots", "blocked") and kind != "robots":
-                self.catalog.failed(url, lambda n, wait=exc.retry_after: _next_attempt(n, wait))
+                wait = exc.retry_after
+                self.catalog.failed(url, lambda failures: _next_attempt(failures, wait))
             if raise_errors:
                 raise
             if not (req.optional and exc.http_status == 404):
@@ -319,7 +321,7 @@ class PortalCrawl:
         kind: ResourceKind,
         listing: Listing | None,
         resp: Response,
-        known: CatalogDocument | None,
+        known: Mapping[str, Any] | None,
     ):
         url, now, charset = req.url, utcnow(), resp.charset
         if resp.status == 304 and known:
@@ -361,6 +363,7 @@ class PortalCrawl:
             entries=entries,
         )
         is_new_file = not self.archive.path(relative).exists()
+        assert resp.path is not None  # a 200 always has its body in a temp file
         staged = self.archive.stage_file(resp.path, sha, self.portal.id, self.result.run_id)
         self.catalog.append(record)
         self.archive.commit(staged, relative)
@@ -403,7 +406,7 @@ class PortalCrawl:
     def _backing_off(self, url: str) -> bool:
         """A URL that failed runs in a row waits (see :func:`_next_attempt`)."""
         when = self.catalog.next_attempt(url)
-        return bool(when) and when > utcnow()
+        return when is not None and when > utcnow()
 
     # -- the walk ---------------------------------------------------------------------------
     def page(self, request: PageRequest):
