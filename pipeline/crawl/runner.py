@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -302,8 +303,7 @@ class PortalCrawl:
         except FetchError as exc:
             self.result.requests += exc.attempts
             if exc.retryable and exc.cls not in ("robots", "blocked") and kind != "robots":
-                wait = exc.retry_after
-                self.catalog.failed(url, lambda failures: _next_attempt(failures, wait))
+                self.catalog.failed(url, partial(_next_attempt, retry_after=exc.retry_after))
             if raise_errors:
                 raise
             if not (req.optional and exc.http_status == 404):
@@ -363,7 +363,7 @@ class PortalCrawl:
             entries=entries,
         )
         is_new_file = not self.archive.path(relative).exists()
-        assert resp.path is not None  # a 200 always has its body in a temp file
+        assert resp.path is not None  # only a 304 has no body, and it returned above
         staged = self.archive.stage_file(resp.path, sha, self.portal.id, self.result.run_id)
         self.catalog.append(record)
         self.archive.commit(staged, relative)
