@@ -19,6 +19,7 @@ from assets.partitions import (
     districts,
     portals_by_code,
 )
+from assets.report import comparison_report
 from assets.warehouse import MART_KEYS, analyst_copy, warehouse_catalog, warehouse_reports
 from pipeline.config import settings
 from pipeline.crawl.catalog import current_documents, run_files
@@ -51,8 +52,10 @@ extract_load_job = dg.define_asset_job(
 )
 marts_job = dg.define_asset_job(
     "marts_and_publish",
-    selection=dg.AssetSelection.assets(warehouse_catalog, *MART_KEYS, analyst_copy),
-    description="Catalog tables, every mart and the analyst copy, in one run.",
+    selection=dg.AssetSelection.assets(
+        warehouse_catalog, *MART_KEYS, analyst_copy, comparison_report
+    ),
+    description="Catalog tables, every mart, the analyst copy and the comparison report.",
 )
 
 
@@ -129,7 +132,7 @@ def catalog_sensor(context: dg.SensorEvaluationContext):
 
 automation_sensor = dg.AutomationConditionSensorDefinition(
     "refresh_marts",
-    target=dg.AssetSelection.assets(warehouse_catalog, *MART_KEYS, analyst_copy),
+    target=dg.AssetSelection.assets(warehouse_catalog, *MART_KEYS, analyst_copy, comparison_report),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Refreshes the catalog tables, the marts and the analyst copy once after facts "

@@ -15,6 +15,7 @@ from assets.automation import (
 from assets.checks import CHECKS
 from assets.crawl import portal_documents
 from assets.extract import report_facts
+from assets.report import comparison_report
 from assets.resources import Warehouse
 from assets.warehouse import analyst_copy, marts, warehouse_catalog, warehouse_reports
 
@@ -26,6 +27,7 @@ defs = dg.Definitions(
         warehouse_catalog,
         marts,
         analyst_copy,
+        comparison_report,
     ],
     asset_checks=CHECKS,
     jobs=[crawl_job, extract_load_job, marts_job],

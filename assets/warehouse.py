@@ -12,6 +12,8 @@ from assets.extract import report_facts
 from assets.partitions import district_years, registry, split_key
 from assets.resources import DUCKDB_POOL, Warehouse
 from pipeline.config import settings
+from pipeline.report.frames import read_marts
+from pipeline.report.preview import mart_preview
 from pipeline.reports import read_results
 from pipeline.warehouse import (
     ReportSource,
@@ -137,10 +139,12 @@ def table_schema(con, table: str) -> dg.TableSchema:
 
 @dg.multi_asset(specs=MART_SPECS, pool=DUCKDB_POOL, name="marts")
 def marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """All marts rebuild in one transaction (build_marts); each reports its rows and schema."""
+    """All marts rebuild in one transaction (build_marts); each reports its rows, its schema and
+    a preview (a small chart and the top rows) for the UI."""
     conf = settings()
     with warehouse.connect() as con:
         counts = build_marts(con, conf.first_year, conf.last_year)
+        drawn = read_marts(con, conf.years)
         for key in MART_KEYS:
             name = key.path[-1]
             yield dg.MaterializeResult(
@@ -149,6 +153,7 @@ def marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
                     "dagster/row_count": counts[name],
                     "dagster/column_schema": table_schema(con, f"marts.{name}"),
                     "dagster/table_name": f"marts.{name}",
+                    "preview": dg.MetadataValue.md(mart_preview(con, name, drawn)),
                 },
             )
 

@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "pipeline.crawl.cli",
     "pipeline.portals.cli",
     "pipeline.samples.serve",
+    "pipeline.report.cli",
 ]
 
 
