@@ -129,7 +129,13 @@ def _trend(
             if np.isnan(point):
                 no_report = (code, year) not in found
                 strip.plot(
-                    year, index, marker="x" if no_report else "_", color=tint, markersize=7, mew=1.6
+                    year,
+                    index,
+                    marker="x" if no_report else "_",
+                    color=tint,
+                    markersize=7,
+                    mew=1.6,
+                    gid=f"{'no-report' if no_report else 'blank'}-{code}-{year}",
                 )
                 continue
             sample = bool(samples.get((code, year), False))
@@ -235,7 +241,14 @@ def _mix(
             and not _missing(shares[(code, year, c)])
         }
         if (code, year) not in found or not known:
-            axes.barh(position, 1, color=MISSING_COLOUR, hatch=MISSING_HATCH, edgecolor="white")
+            axes.barh(
+                position,
+                1,
+                color=MISSING_COLOUR,
+                hatch=MISSING_HATCH,
+                edgecolor="white",
+                gid=f"{'no-report' if (code, year) not in found else 'blank'}-{code}-{year}",
+            )
             axes.text(
                 0.5,
                 position,
@@ -271,6 +284,7 @@ def _mix(
                     color=MISSING_COLOUR,
                     hatch=MISSING_HATCH,
                     edgecolor="white",
+                    gid=f"blank-{code}-{year}",
                 )
         axes.text(
             1.02,
@@ -338,7 +352,10 @@ def _grid(
     for row, district in enumerate(districts):
         for column, year in enumerate(years):
             fill, text, ink = cell(district.division_code, year)
-            axes.add_patch(_cell_patch(column, row, fill))
+            patch = _cell_patch(column, row, fill)
+            if fill is None:
+                patch.set_gid(f"missing-{district.division_code}-{year}")
+            axes.add_patch(patch)
             axes.text(column, row, text, ha="center", va="center", fontsize=6.5, color=ink)
     axes.set_xlim(-0.5, len(years) - 0.5)
     axes.set_ylim(len(districts) - 0.5, -0.5)
