@@ -14,6 +14,7 @@ import dagster as dg
 
 from assets.crawl import portal_documents
 from assets.extract import report_facts
+from assets.names import district_label, district_names, district_year_label
 from assets.partitions import (
     district_year_key,
     districts,
@@ -26,13 +27,15 @@ from pipeline.crawl.catalog import current_documents, run_files
 from pipeline.reports import document_fingerprint
 
 PORTAL_TAG = "gongkai/portal"
+DISTRICT_TAG = "gongkai/district"
 NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE = "Asia/Shanghai"
 
 
-def _portal_tags(division_code: str) -> dict[str, str]:
-    """The tag the instance limits to one run per value (dagster.yaml)."""
-    return {PORTAL_TAG: division_code}
+def _portal_tags(division_code: str, names: dict | None = None) -> dict[str, str]:
+    """The tag the instance limits to one run per value (dagster.yaml), and the district's name
+    (the Runs list shows tags: operators find a district by name)."""
+    return {PORTAL_TAG: division_code, DISTRICT_TAG: district_label(division_code, names)}
 
 
 crawl_job = dg.define_asset_job(
@@ -72,11 +75,12 @@ def nightly_crawl(context: dg.ScheduleEvaluationContext):
         if context.scheduled_execution_time
         else "manual"
     )
+    names = district_names()
     for code in districts.get_partition_keys():
         yield dg.RunRequest(
             run_key=f"{stamp}|{code}",
             partition_key=code,
-            tags={**_portal_tags(code), "gongkai/night": stamp},
+            tags={**_portal_tags(code, names), "gongkai/night": stamp},
         )
 
 
@@ -98,6 +102,7 @@ def extraction_requests(
         if d.get("role", "article") == "article"
     }
     requests = []
+    names = district_names()
     for code in codes:
         for year in years:
             if (code, year) not in wanted:
@@ -107,7 +112,10 @@ def extraction_requests(
                 dg.RunRequest(
                     run_key=f"{code}|{year}|{fingerprint}",
                     partition_key=district_year_key(code, year),
-                    tags={"gongkai/documents": fingerprint},
+                    tags={
+                        "gongkai/documents": fingerprint,
+                        DISTRICT_TAG: district_year_label(code, year, names),
+                    },
                 )
             )
     return requests

@@ -12,6 +12,7 @@ import warnings
 import dagster as dg
 
 from assets.extract import report_facts
+from assets.names import district_year_label
 from assets.partitions import district_years, split_key
 from assets.resources import DUCKDB_POOL, Warehouse
 from assets.warehouse import warehouse_reports
@@ -44,19 +45,32 @@ def _results(context):
     return code, year, read_results(code, year) or []
 
 
+NAMES_NOTE = (
+    " Partition keys are division codes; each result's description starts with the district's "
+    "name (lookup: asset district_names)."
+)
+
+
 @_per_district_year(
     asset=report_facts,
     description="The contract's rules (carry_balance, outcome_sum, requester_sum, "
     "appeal_sum) hold in every report of the district-year. A failing "
-    "rule is the source's arithmetic: a warning, the report still loads.",
+    "rule is the source's arithmetic: a warning (flagged), the report still loads." + NAMES_NOTE,
 )
 def contract_rules(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    _, _, results = _results(context)
+    code, year, results = _results(context)
     findings = [{"url": r.url, **f} for r in results for f in r.findings]
+    state = (
+        f"flagged: {len(findings)} finding(s) in the source's arithmetic; loaded anyway"
+        if findings
+        else f"ok: the contract's rules hold in {len(results)} report(s)"
+    )
     return dg.AssetCheckResult(
         passed=not findings,
         severity=dg.AssetCheckSeverity.WARN,
+        description=f"{district_year_label(code, year)}: {state}",
         metadata={
+            "district-year": district_year_label(code, year),
             "reports": len(results),
             "findings": len(findings),
             "detail": dg.MetadataValue.json(findings[:LIST_LIMIT]),
@@ -69,15 +83,25 @@ def contract_rules(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResul
     blocking=True,
     description="No report failed because of the pipeline (a reader crash, a format "
     "without reader, an archived file missing or altered). An error: the "
-    "load of this district-year does not run until it is fixed.",
+    "load of this district-year does not run until it is fixed." + NAMES_NOTE,
 )
 def extraction_faults(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    _, _, results = _results(context)
+    code, year, results = _results(context)
     faults = [{"url": r.url, "fault": r.fault} for r in results if r.fault]
+    state = (
+        f"pipeline fault in {len(faults)} document(s): {faults[0]['fault']}"
+        if faults
+        else f"no pipeline fault in {len(results)} report(s)"
+    )
     return dg.AssetCheckResult(
         passed=not faults,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"reports": len(results), "faults": dg.MetadataValue.json(faults)},
+        description=f"{district_year_label(code, year)}: {state}",
+        metadata={
+            "district-year": district_year_label(code, year),
+            "reports": len(results),
+            "faults": dg.MetadataValue.json(faults),
+        },
     )
 
 
@@ -87,12 +111,12 @@ def extraction_faults(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckRe
     pool=DUCKDB_POOL,
     description="Every report of the district-year is in core.dim_report with as many "
     "fact rows as its extraction has cells: a load that lost rows is an "
-    "error and blocks the marts.",
+    "error and blocks the marts." + NAMES_NOTE,
 )
 def load_complete(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse
 ) -> dg.AssetCheckResult:
-    _, _, results = _results(context)
+    code, year, results = _results(context)
     problems = []
     with warehouse.connect() as con:
         for result in results:
@@ -120,7 +144,13 @@ def load_complete(
     return dg.AssetCheckResult(
         passed=not problems,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"reports": len(results), "problems": dg.MetadataValue.json(problems)},
+        description=f"{district_year_label(code, year)}: "
+        + (f"{len(problems)} report(s) incompletely loaded" if problems else "loaded in full"),
+        metadata={
+            "district-year": district_year_label(code, year),
+            "reports": len(results),
+            "problems": dg.MetadataValue.json(problems),
+        },
     )
 
 

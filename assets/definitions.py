@@ -15,6 +15,7 @@ from assets.automation import (
 from assets.checks import CHECKS
 from assets.crawl import portal_documents
 from assets.extract import report_facts
+from assets.names import district_names_lookup
 from assets.report import comparison_report
 from assets.resources import Warehouse
 from assets.warehouse import analyst_copy, marts, warehouse_catalog, warehouse_reports
@@ -28,6 +29,7 @@ defs = dg.Definitions(
         marts,
         analyst_copy,
         comparison_report,
+        district_names_lookup,
     ],
     asset_checks=CHECKS,
     jobs=[crawl_job, extract_load_job, marts_job],

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.crawl import portal_documents
+from assets.names import district_year_label
 from assets.partitions import district_years, split_key
 from pipeline.reports import ReportResult, extract_district_year, preview_markdown
 
@@ -64,4 +65,6 @@ def report_facts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     results = extract_district_year(code, year)
     if not results:
         context.log.info(f"no report document in the catalog for {code} {year}")
-    return dg.MaterializeResult(metadata=report_metadata(results))
+    return dg.MaterializeResult(
+        metadata={"district-year": district_year_label(code, year), **report_metadata(results)}
+    )

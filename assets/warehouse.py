@@ -9,6 +9,7 @@ import dagster as dg
 
 from assets.crawl import portal_documents
 from assets.extract import report_facts
+from assets.names import district_year_label
 from assets.partitions import district_years, registry, split_key
 from assets.resources import DUCKDB_POOL, Warehouse
 from pipeline.config import settings
@@ -66,6 +67,7 @@ def warehouse_reports(
         ).fetchone()[0]
     return dg.MaterializeResult(
         metadata={
+            "district-year": district_year_label(code, year),
             "reports loaded": len(loaded),
             "cells loaded": sum(r["cells"] for r in loaded),
             "fact rows for this district-year": rows,
