@@ -116,16 +116,29 @@ def _trend(
     frame = marts.district_year.set_index(["division_code", "year"])
     samples = marts.is_sample()
     found = _found(marts)
-    figure = _new_figure(7.4, 3.4 + 0.2 * len(districts))
-    top, strip = figure.subplots(2, 1, sharex=True, height_ratios=[3.0, 0.5 + 0.2 * len(districts)])
+    scale = 100 if percent else 1
+    series = {
+        d.division_code: np.array(
+            [
+                np.nan if v is None else float(v) * scale
+                for v in (_value(frame, d.division_code, year, column) for year in years)
+            ]
+        )
+        for d in districts
+    }
+    gaps = any(np.isnan(values).any() for values in series.values())
+    # The strip of missing values is drawn only when something is missing; else a line says so.
+    figure = _new_figure(7.4, 3.4 + (0.2 * len(districts) if gaps else 0))
+    if gaps:
+        top, strip = figure.subplots(
+            2, 1, sharex=True, height_ratios=[3.0, 0.5 + 0.2 * len(districts)]
+        )
+    else:
+        top, strip = figure.subplots(), None
     for index, district in enumerate(districts):
         code, name, tint = district.division_code, district.district_name, colour(index)
-        values = [_value(frame, code, year, column) for year in years]
-        series = np.array([np.nan if v is None else float(v) for v in values])
-        if percent:
-            series = series * 100
-        top.plot(years, series, color=tint, linewidth=1.6, label=name)
-        for year, point in zip(years, series, strict=True):
+        top.plot(years, series[code], color=tint, linewidth=1.6, label=name)
+        for year, point in zip(years, series[code], strict=True):
             if np.isnan(point):
                 no_report = (code, year) not in found
                 strip.plot(
@@ -156,6 +169,8 @@ def _trend(
     else:
         top.yaxis.set_major_locator(MaxNLocator(integer=True))
     top.grid(axis="y", color="#e5e5e5")
+    top.set_xticks(years, [str(y) for y in years])
+    top.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     handles = [
         Line2D([], [], color=colour(i), marker="o", label=d.district_name)
         for i, d in enumerate(districts)
@@ -167,15 +182,15 @@ def _trend(
         Line2D([], [], color=MUTED, marker="_", ls="", mew=1.6, label="报告无此值 blank"),
     ]
     top.legend(handles=handles, fontsize=7.5, ncols=2, loc="upper left", bbox_to_anchor=(1, 1))
-    strip.set_yticks(range(len(districts)), [d.district_name for d in districts], fontsize=7.5)
-    strip.set_ylim(len(districts) - 0.5, -0.5)
-    strip.set_xticks(years, [str(y) for y in years])
-    strip.set_xlim(years[0] - 0.4, years[-1] + 0.4)
-    strip.set_title("缺失 missing values (no point above; not zero)", loc="left", fontsize=8)
-    strip.tick_params(axis="y", length=0)
-    strip.grid(axis="x", color="#eeeeee")
+    if strip is not None:
+        strip.set_yticks(range(len(districts)), [d.district_name for d in districts], fontsize=7.5)
+        strip.set_ylim(len(districts) - 0.5, -0.5)
+        strip.set_title("缺失 missing values (no point above; not zero)", loc="left", fontsize=8)
+        strip.tick_params(axis="y", length=0)
+        strip.grid(axis="x", color="#eeeeee")
+    missing = MISSING_NOT_ZERO if gaps else "缺失 missing: none, every district-year has a value"
     note = sample_note(marts)
-    _footer(figure, f"单位 unit: {unit} · 分母 denominator: {denominator}", MISSING_NOT_ZERO, note)
+    _footer(figure, f"单位 unit: {unit} · 分母 denominator: {denominator}", missing, note)
     return Chart(slug, title, unit, denominator, figure, note)
 
 
