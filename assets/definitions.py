@@ -14,7 +14,7 @@ from assets.automation import (
 )
 from assets.checks import CHECKS
 from assets.crawl import portal_documents
-from assets.extract import report_facts
+from assets.extract import extracted_reports
 from assets.names import district_names_lookup
 from assets.report import comparison_report
 from assets.resources import Warehouse
@@ -23,7 +23,7 @@ from assets.warehouse import analyst_copy, marts, warehouse_catalog, warehouse_r
 defs = dg.Definitions(
     assets=[
         portal_documents,
-        report_facts,
+        extracted_reports,
         warehouse_reports,
         warehouse_catalog,
         marts,

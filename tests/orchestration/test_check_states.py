@@ -20,7 +20,7 @@ from tests.orchestration.test_dagster import extract_and_load
 REPO = Path(__file__).resolve().parents[2]
 EXECUTION = """
 query ($check: String!, $partition: String!) {
-  assetCheckExecutions(assetKey: {path: ["report_facts"]}, checkName: $check,
+  assetCheckExecutions(assetKey: {path: ["extracted_reports"]}, checkName: $check,
                        partition: $partition, limit: 1) {
     status partition evaluation { severity description }
   }
@@ -29,7 +29,7 @@ query ($check: String!, $partition: String!) {
 CHECKS = """
 {
   shouldShowNux
-  assetNodes(assetKeys: [{path: ["report_facts"]}]) {
+  assetNodes(assetKeys: [{path: ["extracted_reports"]}]) {
     assetChecksOrError { ... on AssetChecks { checks {
       name description
       executionForLatestMaterialization { status partition evaluation { severity description } }

@@ -13,6 +13,7 @@ import hashlib
 import pytest
 
 from pipeline import contract
+from pipeline.records import RegisteredDistrict
 from pipeline.samples.facts import load_facts
 from pipeline.warehouse import ReportSource, build_marts, connect, load_districts, load_report
 
@@ -40,10 +41,10 @@ def load_sample(path) -> None:
         load_districts(
             con,
             [
-                (p["division_code"], p["district"], p["city"], p["province"])
+                RegisteredDistrict(p["division_code"], p["district"], p["city"], p["province"])
                 for p in portals.values()
             ]
-            + [OTHER_CITY],
+            + [RegisteredDistrict(*OTHER_CITY)],
         )
         for report in facts["reports"]:
             portal = portals[report["portal"]]
