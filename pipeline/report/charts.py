@@ -467,8 +467,10 @@ def coverage_chart(marts: Marts) -> Chart:
                 text += "\n有误 flagged"
             if timed:
                 days = _value(district_year, code, year, "days_after_deadline")
+                note = _value(district_year, code, year, "days_after_deadline_note") or ""
                 if days is None:
-                    text += "\n日期未知 date?"
+                    known = "last-modified" in note.lower()
+                    text += "\n仅 Last-Modified" if known else "\n日期未知 date?"
                 elif days > 0:
                     text += f"\n迟 late +{int(days)}d"
                 else:

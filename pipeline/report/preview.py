@@ -33,6 +33,7 @@ PREVIEW_CHARTS = {
     "outcome_mix": (outcome_mix_chart, 1),
     "city_ranking": (ranking_chart, 3),
     "coverage": (coverage_chart, None),
+    "timeliness": (coverage_chart, None),
     "quality": (quality_chart, None),
 }
 
