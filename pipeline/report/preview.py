@@ -25,7 +25,7 @@ from pipeline.report.frames import Marts, city_code
 
 TOP_ROWS = 8
 TOP_COLUMNS = 10
-PREVIEW_DPI = 48
+PREVIEW_DPI = 72
 # Mart → (chart, how many of the last years it shows: the mix charts grow a bar per year).
 PREVIEW_CHARTS = {
     "district_year": (grant_rate_chart, None),
@@ -87,7 +87,7 @@ def mart_preview(con: duckdb.DuckDBPyConnection, name: str, marts: Marts | None)
         years = f"{city.years[0]}–{city.years[-1]}" if city.years else ""
         parts.append(f"**{chart.title}** ({place}, {years}; the report has every city)\n")
         parts.append(f"![{name}]({png_data_uri(chart.figure)})\n")
-    top = con.execute(f"SELECT * FROM marts.{name} LIMIT {TOP_ROWS}").df()
+    top = con.execute(f"SELECT * FROM marts.{name} ORDER BY ALL LIMIT {TOP_ROWS}").df()
     parts.append(f"**Top {len(top)} rows** of marts.{name}\n")
     parts.append(markdown_table(top))
     return "\n".join(parts)
