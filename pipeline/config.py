@@ -57,6 +57,7 @@ class Settings:
     reader_memory_mb: int = 1024  # address-space cap of the isolated reader process
     extracted_dir: Path = DATA_DIR / "out" / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
+    workers: int = 1  # isolated reader workers extracting in parallel (one per core by default)
     report_dir: Path = DATA_DIR / "out" / "report"  # the comparison report's HTML pages
 
     @property
@@ -92,5 +93,6 @@ def settings() -> Settings:
         reader_memory_mb=_int("GONGKAI_READER_MEMORY_MB", 1024),
         extracted_dir=_path("GONGKAI_EXTRACTED_DIR", out / "extracted"),
         max_failure_rate=_float("GONGKAI_MAX_FAILURE_RATE", 0.25),
+        workers=max(1, _int("GONGKAI_WORKERS", len(os.sched_getaffinity(0)))),
         report_dir=_path("GONGKAI_REPORT_DIR", out / "report"),
     )

@@ -10,12 +10,7 @@ import argparse
 from pathlib import Path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "report",
-        help="write the comparison report (HTML pages with charts) from the marts",
-        description=__doc__,
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warehouse", type=Path, help="DuckDB file (default: the analyst copy)")
     parser.add_argument("--out", type=Path, help="output directory (default: GONGKAI_REPORT_DIR)")
     parser.set_defaults(run=run)
