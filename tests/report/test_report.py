@@ -11,8 +11,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.report import comparison_report
-from assets.resources import Warehouse
+from assets.report import build_comparison_report
+from assets.resources import GongkaiSettings, Warehouse
+from pipeline.config import Settings
 from pipeline.report import build_report
 from pipeline.report.charts import grant_rate_chart
 from pipeline.report.frames import read_marts
@@ -143,10 +144,12 @@ def test_markdown_table_writes_null_not_blank():
     assert table.splitlines()[2:] == ["| 1.5 | x\\|y |", "| NULL | NULL |"]
 
 
-def test_report_asset_materialises(sample_warehouse, tmp_path, monkeypatch):
-    monkeypatch.setenv("GONGKAI_REPORT_DIR", str(tmp_path / "report"))
+def test_report_asset_materialises(sample_warehouse, tmp_path):
+    conf = Settings(warehouse_path=sample_warehouse, report_dir=tmp_path / "report")
+    asset = build_comparison_report([])
     result = dg.materialize(
-        [comparison_report], resources={"warehouse": Warehouse(path=str(sample_warehouse))}
+        [asset],
+        resources={"warehouse": Warehouse.of(conf), "gongkai": GongkaiSettings.of(conf)},
     )
     assert result.success
     [event] = result.get_asset_materialization_events()
