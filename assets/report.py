@@ -7,7 +7,7 @@ directory whole; the pages open from disk with no server and no network.
 import dagster as dg
 
 from assets.resources import DUCKDB_POOL, GongkaiSettings, Warehouse
-from assets.warehouse import BATCHED
+from assets.warehouse import PUBLISH
 from pipeline.report import build_report
 
 COMPARISON_REPORT = dg.AssetKey("comparison_report")
@@ -20,7 +20,7 @@ def build_comparison_report(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition
         group_name="publish",
         kinds={"html"},
         pool=DUCKDB_POOL,
-        automation_condition=BATCHED,
+        automation_condition=PUBLISH,  # published with the analyst copy
         description="The comparison report (GONGKAI_REPORT_DIR): one static HTML page of charts "
         "per city and an index, drawn from the marts; opens from disk, no server, no network. "
         "Also `make report` (from the analyst copy).",
