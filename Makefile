@@ -29,9 +29,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP) $(CJK_FONT)
 	$(PY) -m assets.run
 
-test: $(STAMP) $(CJK_FONT) $(CHROMIUM)
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+test: lint $(CJK_FONT) $(CHROMIUM)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -45,9 +43,11 @@ ui: $(STAMP)
 	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
+# ruff (line length enforced) and mypy over pipeline/ and assets/ (config in pyproject.toml).
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 export: $(STAMP)
 	$(PY) -m pipeline warehouse export

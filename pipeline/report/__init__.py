@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.report.charts import city_charts, sample_note
-from pipeline.report.frames import Marts, read_marts
+from pipeline.report.frames import Marts, load_marts
 from pipeline.report.page import city_page, index_page
 
 INDEX = "index.html"
@@ -88,4 +88,4 @@ def build_report(
     con: duckdb.DuckDBPyConnection, directory: Path, years: list[int] | None = None
 ) -> Report:
     """The report of the warehouse behind ``con`` (its marts must exist)."""
-    return write_report(read_marts(con, years), directory)
+    return write_report(load_marts(con, years), directory)

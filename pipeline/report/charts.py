@@ -403,7 +403,10 @@ def _rank_cell(ranking: pd.DataFrame, percent: bool, sized: bool):
         row = ranking.loc[(code, year)]
         value, rank, ranked = row["value"], row["city_rank"], row["city_ranked"]
         size = row["sample_size"] if sized else None
-        size_text = "n=?" if not sized else ("n=—" if _missing(size) else f"n={int(size)}")
+        if not sized:
+            size_text = "n=?"
+        else:
+            size_text = "n=—" if size is None or _missing(size) else f"n={int(size)}"
         if _missing(value):
             return None, "无值\nno value", INK
         shown = f"{float(value):.0%}" if percent else f"{float(value):,.0f}"

@@ -86,7 +86,7 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     return frame
 
 
-def read_marts(con: duckdb.DuckDBPyConnection, years: list[int] | None = None) -> Marts:
+def load_marts(con: duckdb.DuckDBPyConnection, years: list[int] | None = None) -> Marts:
     """Every mart the report draws; the years are the coverage mart's unless given."""
     frames = {name: _frame(con, name) for name in MARTS}
     if years is None:

@@ -78,7 +78,7 @@ def mart_preview(con: duckdb.DuckDBPyConnection, name: str, marts: Marts | None)
     parts = []
     draw, last = PREVIEW_CHARTS.get(name, (None, None))
     code = preview_city(marts) if marts is not None else None
-    if draw is not None and code is not None:
+    if draw is not None and marts is not None and code is not None:
         city = marts.city(code)
         if last:
             city = city.last_years(last)

@@ -16,7 +16,7 @@ from assets.resources import GongkaiSettings, Warehouse
 from pipeline.config import Settings
 from pipeline.report import build_report
 from pipeline.report.charts import grant_rate_chart
-from pipeline.report.frames import read_marts
+from pipeline.report.frames import load_marts
 from pipeline.report.page import svg_markup
 from pipeline.report.preview import markdown_table, mart_preview
 from tests.report.conftest import BLANKED, LEFT_OUT
@@ -90,7 +90,7 @@ def test_a_blank_figure_is_a_gap_not_a_zero(sample_warehouse):
     """A report whose grant rate is NULL (a blank input cell) draws no point, and says blank."""
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
-        marts = read_marts(con).city("630200")
+        marts = load_marts(con).city("630200")
     finally:
         con.close()
     code, year = BLANKED
@@ -127,7 +127,7 @@ def test_rankings_say_their_sample_size(report):
 def test_mart_previews_carry_a_png_and_the_top_rows(sample_warehouse):
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
-        marts = read_marts(con)
+        marts = load_marts(con)
         preview = mart_preview(con, "district_year", marts)
     finally:
         con.close()
