@@ -2,7 +2,10 @@
 
 pypdfium2 reads a page's text about 50× faster than pdfplumber, so it decides everything that
 does not need geometry: is there a text layer, is it garbled, is this an annual report, which
-pages hold the tables (it reads on until the section after the tables starts, or to the end).
+pages hold the tables. Even so, reading every page's text costs more than parsing the table
+pages, so it reads only page 1 and the pages that draw ruling lines
+(:mod:`pipeline.extract.pdf_ruling`), or, when that says nothing, reads on until the section
+after the tables starts.
 pdfplumber (slow, but its table cells are right) then runs only on those pages, and the
 tables it finds are turned into grids by :mod:`pipeline.extract.pdf_tables`.
 
