@@ -5,7 +5,8 @@ none. Counting them in each page's content stream costs about 0.05 ms a page (in
 stream and ``bytes.count``), where pypdfium2 needs 5–12 ms to load a page and read its text.
 So the triage reads the text of the ruled pages only; a page that draws nothing cannot hold
 a ruled table. Whatever cannot be inflated here (encrypted streams, rare filters, a stream
-past the size cap) counts as ruled, so the answer errs towards reading a page.
+past the size cap) counts as ruled, and so does a page that draws a form XObject or an image
+(``Do``): the answer errs towards reading a page.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.page import Page
 
 MIN_RULING_OPS = 4  # the smallest table fragment (one row, two cells) draws more than this
-MAX_CONTENT_BYTES = 8 * 1024 * 1024  # inflated content per page; a bigger one counts as ruled
-# drawing operators: rectangle, line, or a form XObject (whose own stream may draw a table)
-RULING_OPS = (b" re", b" l\n", b" l ", b" l\r", b" Do")
+MAX_CONTENT_BYTES = 4 * 1024 * 1024  # per stream, encoded or inflated; bigger counts as ruled
+RULING_OPS = (b" re", b" l\n", b" l ", b" l\r")  # rectangle, line
+DRAWS_XOBJECT = b" Do"  # a form XObject's own stream may draw a table: read the page
 _A85_WHITESPACE = re.compile(rb"\s+")
 _A85_POWERS = np.array([85**4, 85**3, 85**2, 85, 1], dtype=np.uint64)
 
@@ -38,7 +39,7 @@ def _ruling_ops(page: Page) -> int:
     for ref in page.page_obj.contents:
         stream = resolve1(ref)
         content = _inflate(stream) if isinstance(stream, PDFStream) else None
-        if content is None:
+        if content is None or DRAWS_XOBJECT in content:
             return MIN_RULING_OPS  # unknown: read it
         total += sum(content.count(op) for op in RULING_OPS)
     return total
@@ -49,7 +50,7 @@ def _inflate(stream: PDFStream) -> bytes | None:
     if stream.decipher is not None or stream.get_any(("DP", "DecodeParms")):
         return None
     data = stream.rawdata
-    if data is None:
+    if data is None or len(data) > MAX_CONTENT_BYTES:
         return None
     filters = resolve1(stream.get_any(("F", "Filter")))
     for name in filters if isinstance(filters, list) else [filters] if filters else []:

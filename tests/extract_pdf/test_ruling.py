@@ -7,6 +7,7 @@ import io
 import random
 
 import pdfplumber
+from reportlab.pdfgen import canvas
 
 from pipeline.extract.pdf import triage_pdf
 from pipeline.extract.pdf_ruling import _ascii85, ruled_pages
@@ -45,3 +46,18 @@ def test_streams_it_cannot_read_count_as_ruled():
     """An encrypted PDF's streams are ciphertext here: every page may be ruled, so no answer
     (the triage then reads text as it always did)."""
     assert _ruled(render_pdf(report(), narrative_pages=3, password=("", "owner-secret"))) is None
+
+
+def test_a_page_drawing_a_form_xobject_counts_as_ruled():
+    """A table drawn inside a form XObject: the page's own stream only says ``Do``."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.beginForm("table")
+    pdf.rect(50, 500, 500, 200)
+    pdf.endForm()
+    pdf.drawString(60, 760, "prose")
+    pdf.showPage()
+    pdf.doForm("table")
+    pdf.showPage()
+    pdf.save()
+    assert _ruled(out.getvalue()) == [1]
