@@ -112,6 +112,7 @@ class Settings:
     reader_memory_mb: int = 1024  # address-space cap of the isolated reader process
     extracted_dir: Path = OUT_DIR / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
+    report_dir: Path = OUT_DIR / "report"  # the comparison report's HTML pages
     workers: int = field(default_factory=_cores)  # isolated extraction workers (one per core)
 
     @property
@@ -173,6 +174,7 @@ VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "GONGKAI_EXTRACTED_DIR": ("extracted_dir", _path),
     "GONGKAI_MAX_FAILURE_RATE": ("max_failure_rate", _share),
     "GONGKAI_WORKERS": ("workers", _workers),
+    "GONGKAI_REPORT_DIR": ("report_dir", _path),
 }
 
 
