@@ -70,7 +70,7 @@ class ReportResult:
     candidates: list[Candidate] = field(default_factory=list)
 
     def contract(self) -> dict:
-        return json.loads(Path(self.json_path).read_text(encoding="utf-8"))
+        return contract.loads(Path(self.json_path).read_text(encoding="utf-8"))
 
     def source_fields(self) -> dict:
         """Keyword arguments of ``pipeline.warehouse.reports.ReportSource``."""
@@ -122,7 +122,7 @@ def _atomic_json(path: Path, payload) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, ensure_ascii=False, indent=1)
+        json.dump(payload, fh, ensure_ascii=False, allow_nan=False, indent=1)
     os.replace(tmp, path)
 
 

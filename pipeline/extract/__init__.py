@@ -137,7 +137,7 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
         "active_disclosure": mapping.clause_one_format,
         "other_handling": mapping.other_handling,
     }
-    result["findings"] = rule_findings(mapping.applications, mapping.appeals)
+    result["findings"] = mapping.invalid + rule_findings(mapping.applications, mapping.appeals)
     missing = [t for t in contract.TABLES if t not in found]
     if missing:
         result["status"] = "partial"

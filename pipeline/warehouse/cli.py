@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline import contract
 from pipeline.config import settings
 from pipeline.warehouse.catalog import load_catalog
 from pipeline.warehouse.districts import load_districts
@@ -78,7 +79,7 @@ def _load_report(args) -> int:
     with connect(args.db) as con:
         for path in args.contract:
             try:
-                document = json.loads(Path(path).read_text(encoding="utf-8"))
+                document = contract.loads(Path(path).read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError) as exc:
                 print(f"warehouse: {path}: {exc}", file=sys.stderr)
                 return 2

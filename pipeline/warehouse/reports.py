@@ -133,8 +133,9 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     sha = _identity(document, source)
     report_id = report_id_of(sha)
     problems = _document_problems(document)
-    cells, cell_problems = to_cells(document)
+    cells, cell_problems, invalid_findings = to_cells(document)
     finding_rows, finding_problems = findings(document)
+    finding_rows += invalid_findings
     problems += cell_problems + finding_problems
     if problems:
         cells, finding_rows = Cells(), []
@@ -152,6 +153,8 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     raw_errors = document.get("errors") or []
     errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else [str(raw_errors)]
     status = "failed" if problems else document["status"]
+    if status == "ok" and invalid_findings:
+        status = "flagged"  # the contract's order: a failing rule flags the report
     row = [
         report_id,
         sha,
