@@ -92,3 +92,43 @@ def test_sample_graph_stage_by_stage(env, instance, monkeypatch):
     assert {
         k for (a, c, k), e in session.checks.items() if c == "contract_rules" and not e.passed
     } == planted
+    quality, blanks = sample_marts()
+    code_of = {p["id"]: p["division_code"] for p in facts["portals"]}
+    expected_quality = {
+        (code_of[r["portal"]], r["year"], "report", f["rule"], f["where"])
+        for r in facts["reports"]
+        if r["agency_kind"] == "district"
+        for f in r["expected_findings"]
+    } | {
+        (
+            code_of[b["portal"]],
+            b["year"],
+            "cross_year",
+            "carried_over_continuity",
+            f"applications/{b['requester']}",
+        )
+        for b in facts["expected_cross_year"]
+    }
+    assert quality == expected_quality  # the planted errors, and nothing spurious
+    assert blanks == {
+        (code_of[r["portal"]], r["year"]) for r in facts["reports"] if r.get("blank_cells")
+    }
+
+
+def sample_marts() -> tuple[set, set]:
+    """marts.quality's issues, and the district-years whose figures read a blank cell."""
+    con = duckdb.connect(str(settings().analyst_copy_path), read_only=True)
+    try:
+        quality = set(
+            con.execute(
+                "SELECT division_code, year, source, rule, location FROM marts.quality"
+            ).fetchall()
+        )
+        blanks = set(
+            con.execute(
+                "SELECT division_code, year FROM marts.district_year WHERE blank_input_cells > 0"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    return quality, blanks
