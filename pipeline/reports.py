@@ -67,6 +67,7 @@ class ReportResult:
     extracted_at: str
     json_path: str
     fault: str | None = None  # set when our pipeline, not the source, failed on this report
+    published_source: str | None = None  # where published_at comes from (crawl.published)
     candidates: list[Candidate] = field(default_factory=list)
 
     def contract(self) -> dict:
@@ -80,6 +81,7 @@ class ReportResult:
             "url": self.url,
             "is_sample": self.is_sample,
             "published_at": self.published_at,
+            "published_source": self.published_source,
             "first_seen": self.first_seen,
             "extracted_at": self.extracted_at,
             "year": self.year,
@@ -177,6 +179,7 @@ def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult
         is_sample=bool(article.get("is_sample")),
         first_seen=best_record.get("first_seen"),
         published_at=article.get("published_at"),
+        published_source=article.get("published_source"),
         extracted_at=datetime.now(UTC).isoformat(),
         json_path=str(out / f"{best['source']['sha256']}.json"),
         fault=fault,

@@ -24,6 +24,7 @@ from pipeline.crawl.catalog import PortalCatalog, utcnow
 from pipeline.crawl.discovery import Entry, attachments, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher
+from pipeline.crawl.published import article_date, list_dates, publication
 from pipeline.extract.decode import decode_bytes
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
@@ -34,6 +35,9 @@ ROBOTS_TOKEN = "GongkaiBot"
 # A URL that failed permanently (404, too large, off the allow-list) is asked again after this.
 RECHECK_PERMANENT_SECONDS = 7 * 24 * 3600
 MAX_CRAWL_DELAY = 30.0
+# What every synthetic page of a sample portal prints; a page of a sample portal without it
+# (乐都区 2021 carries the real published figures) is not sample data.
+SAMPLE_MARK = "示例数据（合成）"
 
 
 @dataclass
@@ -138,6 +142,7 @@ class PortalCrawl:
             recovered_records=self.catalog.recovered,
         )
         self.robots: dict[str, Protego | FetchError | None] = {}
+        self.list_dates: dict[str, datetime] = {}  # url -> date printed beside it on a list
         for host, info in self.catalog.state["hosts"].items():
             if info.get("blocked_until", 0) > time.time():
                 fetcher.slots.block(host, info["blocked_until"], info.get("reason", "earlier run"))
@@ -281,6 +286,8 @@ class PortalCrawl:
             "fetched_at": now,
             "change": "changed" if known else "new",
         }
+        if kind == "document":
+            record.update(self._provenance(url, body, charset, sniffed, modified))
         is_new_file = not self.archive.path(relative).exists()
         staged = self.archive.stage(body, self.portal.id, self.result.run_id)[1]
         self.catalog.append(record)
@@ -291,11 +298,26 @@ class PortalCrawl:
             self.result.bytes_stored += len(body)
         return body, charset, record
 
+    def _provenance(
+        self, url: str, body: bytes, charset: str | None, sniffed: str, modified: str | None
+    ) -> dict:
+        """Publication date and its source; sample or not, decided per document."""
+        html = sniffed in ("html", "text")
+        printed = article_date(body, charset) if html else None
+        found = publication(printed, self.list_dates.get(url), modified)
+        is_sample = self.portal.sample
+        if is_sample and html:
+            is_sample = SAMPLE_MARK in decode_bytes(body, charset)
+        return {**found, "is_sample": is_sample}
+
     # -- the walk ---------------------------------------------------------------------------
     def page(self, request: PageRequest):
         self.result.list_pages += 1
         got = self._fetch(request, "list_page", {})
-        return (got[0], got[1]) if got else None
+        if got is None:
+            return None
+        self.list_dates.update(list_dates(got[0], request.url, got[1]))
+        return got[0], got[1]
 
     def page_limit(self, start_url: str) -> None:
         self.result.page_limits.append(start_url)

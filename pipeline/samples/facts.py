@@ -14,9 +14,11 @@ holds, except where a source error is planted on purpose; those are listed in ea
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline import contract as C
@@ -69,6 +71,13 @@ CROSS_YEAR_BREAK = ("minhe", 2022)  # carried_over printed 2 above last year's c
 # especially) reports do: every zero cell of these rows and columns is printed blank. Blank is
 # not zero, so the marts' figures that need one of them are null (no figure from missing input).
 BLANK_ZEROS = {("pingan", 2020), ("minhe", 2020), ("hualong", 2020)}
+# Publication dates (Beijing) the sample pages print. Most reports come out in January to March
+# of the following year; these come out late (a county-level government's deadline is 31 March,
+# a department's 31 January: 2019 regulation, 第四十九条) or print no date at all (the crawler
+# then only has the server's Last-Modified, and timeliness is not computed).
+LATE = {("xunhua", 2019): "2020-05-12", ("huzhu", 2022): "2023-04-18"}
+UNDATED = {("hualong", 2023)}
+DEPARTMENT_PUBLISHED = "2024-02-06"
 BLANK_ROWS = ("withheld_", "rejected_", "litigation_", "items_change")
 BLANK_COLUMNS = ("research_institution", "social_welfare_org")
 
@@ -190,6 +199,16 @@ def _appeals(rng: random.Random) -> list[dict]:
             for r, v in values.items()
         )
     return out
+
+
+def _published(portal: str, year: int) -> str | None:
+    """The date a sample report's pages print: 9 January to 24 March of the next year."""
+    if (portal, year) in UNDATED:
+        return None
+    if (portal, year) in LATE:
+        return LATE[(portal, year)]
+    offset = int(hashlib.sha256(f"{portal}{year}".encode()).hexdigest()[:8], 16) % 75
+    return (date(year + 1, 1, 9) + timedelta(days=offset)).isoformat()
 
 
 def _blank_zeros(facts: dict) -> int:
@@ -353,7 +372,8 @@ def build(seed_truth: dict) -> dict:
                     "agency_kind": "district",
                     "sample": not seed,
                     "provenance": (
-                        "real figures of the published 乐都区 2021 report, document re-rendered"
+                        "real figures of the published 乐都区 2021 report, document re-rendered; "
+                        "its publication date is the sample portal's, not the real one"
                         if seed
                         else "synthetic sample data (示例数据（合成）)"
                         + (f"; {blanked} zero cells printed blank" if blanked else "")
@@ -373,6 +393,7 @@ def build(seed_truth: dict) -> dict:
                     if style == "pdf_link"
                     else "a_href",
                     "planted_error": planted,
+                    "published": _published(pid, year),
                     "expected_status": "flagged" if expected else "ok",
                     "expected_findings": expected,
                     "facts": facts,
@@ -393,6 +414,7 @@ def build(seed_truth: dict) -> dict:
             "pdf_options": {},
             "link_style": "a_href",
             "planted_error": None,
+            "published": DEPARTMENT_PUBLISHED,
             "blank_cells": 0,
             "expected_status": "ok",
             "expected_findings": [],

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.warehouse.schema import table_columns
+
 _MAX_DETAIL = 20
 _STR, _INT, _BOOL = pa.string(), pa.int64(), pa.bool_()
 # catalog key -> (column, type); timestamps arrive as ISO strings and are cast in SQL.
@@ -43,6 +45,8 @@ DOCUMENT_FIELDS = {
     "last_seen": ("last_seen", _STR),
     "fetched_at": ("fetched_at", _STR),
     "change": ("change", _STR),
+    "published_at": ("published_at", _STR),
+    "published_source": ("published_source", _STR),
 }
 ERROR_FIELDS = {
     "run_id": ("run_id", _STR),
@@ -55,7 +59,7 @@ ERROR_FIELDS = {
     "attempts": ("attempts", _INT),
     "at": ("failed_at", _STR),
 }
-_TIMESTAMPS = {"first_seen", "last_seen", "fetched_at", "failed_at"}
+_TIMESTAMPS = {"first_seen", "last_seen", "fetched_at", "failed_at", "published_at"}
 
 
 def _coerce(value, kind):
@@ -87,11 +91,14 @@ class _Batch:
     def insert(self, con, table: str) -> None:
         if not len(self):
             return
+        schema_name, table_name = table.split(".")
+        present = table_columns(con, schema_name, table_name)  # an older warehouse has fewer
         schema = pa.schema(
             [("catalog_file", _STR), ("line_no", pa.int32())]
-            + [(column, kind) for column, kind in self.fields.values()]
+            + [(column, kind) for column, kind in self.fields.values() if column in present]
         )
-        con.register("catalog_rows", pa.table(self.rows, schema=schema))
+        rows = {name: self.rows[name] for name in schema.names}
+        con.register("catalog_rows", pa.table(rows, schema=schema))
         select = ", ".join(
             f"TRY_CAST({c} AS TIMESTAMPTZ)" if c in _TIMESTAMPS else c for c in schema.names
         )

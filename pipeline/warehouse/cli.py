@@ -72,6 +72,7 @@ def _load_report(args) -> int:
         url=args.url,
         is_sample=args.sample,
         published_at=args.published_at,
+        published_source=args.published_source,
         year=args.year,
         agency=args.agency,
     )
@@ -190,6 +191,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub.add_argument("--url")
     sub.add_argument("--year", type=int, help="covered year when the document prints none")
     sub.add_argument("--published-at", help="ISO-8601 publication time")
+    sub.add_argument(
+        "--published-source",
+        choices=("article_meta", "article_text", "list_page", "last_modified"),
+        help="where --published-at comes from (a printed date, or Last-Modified)",
+    )
     sub.add_argument("--sample", action="store_true", help="synthetic sample-portal report")
     years(command("marts", _marts, "rebuild the marts"))
     sub = command("publish", _publish, "publish the read-only analyst copy (v1.0.0 storage)")

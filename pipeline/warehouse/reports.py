@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import duckdb
 import pyarrow as pa
 
 from pipeline import contract
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
+from pipeline.warehouse.schema import table_columns
 
 AGENCY_KINDS = ("district", "department")
+BEIJING = timezone(timedelta(hours=8))
 USABLE = ("ok", "flagged", "partial")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^\d{6}$")
@@ -56,6 +58,7 @@ class ReportSource:
     url: str | None = None
     is_sample: bool = False
     published_at: datetime | str | None = None
+    published_source: str | None = None
     first_seen: datetime | str | None = None
     extracted_at: datetime | str | None = None
     year: int | None = None
@@ -77,6 +80,13 @@ def _timestamp(value: datetime | str | None) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.isoformat()
+
+
+def _beijing_date(timestamp: str | None) -> str | None:
+    """The calendar date of a publication time in Beijing, where the reports are published."""
+    if timestamp is None:
+        return None
+    return datetime.fromisoformat(timestamp).astimezone(BEIJING).date().isoformat()
 
 
 def _document_time(value) -> str | None:
@@ -155,33 +165,39 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     status = "failed" if problems else document["status"]
     if status == "ok" and invalid_findings:
         status = "flagged"  # the contract's order: a failing rule flags the report
-    row = [
-        report_id,
-        sha,
-        source.division_code,
-        printed_agency,
-        source.agency_kind,
-        version_key,
-        year,
-        _text(report.get("title")),
-        source.url,
-        _text(src.get("path")),
-        _text(src.get("format")),
-        _text(templates.get("active_disclosure")),
-        _text(templates.get("other_handling")),
-        status,
-        _text(document.get("status")),
-        errors,
-        ["warehouse rejected the document: " + p for p in problems],
-        len(finding_rows),
-        len(cells),
-        _timestamp(source.published_at),
-        _timestamp(source.first_seen),
-        _timestamp(source.extracted_at)
+    published_at = _timestamp(source.published_at)
+    record = {
+        "report_id": report_id,
+        "source_sha256": sha,
+        "division_code": source.division_code,
+        "agency": printed_agency,
+        "agency_kind": source.agency_kind,
+        "version_key": version_key,
+        "year": year,
+        "title": _text(report.get("title")),
+        "source_url": source.url,
+        "source_path": _text(src.get("path")),
+        "source_format": _text(src.get("format")),
+        "template_active_disclosure": _text(templates.get("active_disclosure")),
+        "template_other_handling": _text(templates.get("other_handling")),
+        "status": status,
+        "extracted_status": _text(document.get("status")),
+        "errors": errors,
+        "load_errors": ["warehouse rejected the document: " + p for p in problems],
+        "finding_count": len(finding_rows),
+        "cell_count": len(cells),
+        "published_at": published_at,
+        "first_seen": _timestamp(source.first_seen),
+        "extracted_at": _timestamp(source.extracted_at)
         or _document_time(document.get("extracted_at"))
         or datetime.now(UTC).isoformat(),
-        bool(source.is_sample),
-    ]
+        "loaded_at": datetime.now(UTC).isoformat(),
+        "is_sample": bool(source.is_sample),
+        "is_current": None,  # set below: the only version of its group is current
+        "version_rank": 1,
+        "published_source": source.published_source if published_at else None,
+        "published_on": _beijing_date(published_at),
+    }
     con.execute("BEGIN TRANSACTION")
     try:
         previous = con.execute(
@@ -199,12 +215,8 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
             "AND year IS NOT DISTINCT FROM ? AND agency_kind = ? AND version_key = ?",
             list(group),
         ).fetchone()[0]
-        con.execute(
-            "INSERT INTO core.dim_report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), "
-            "CAST(? AS TIMESTAMPTZ), now(), ?, ?, 1)",
-            [*row, alone],
-        )
+        record["is_current"] = alone
+        _insert_row(con, "dim_report", record)
         _insert_cells(con, cells, report_id, source.division_code, year)
         if finding_rows:
             con.executemany(
@@ -234,6 +246,27 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
         "is_current": is_current,
         "load_errors": problems,
     }
+
+
+_CASTS = {
+    "published_at": "TIMESTAMPTZ",
+    "first_seen": "TIMESTAMPTZ",
+    "extracted_at": "TIMESTAMPTZ",
+    "loaded_at": "TIMESTAMPTZ",
+    "published_on": "DATE",
+}
+
+
+def _insert_row(con, table: str, record: dict) -> None:
+    """Insert by column name, the columns the warehouse has (an older one lacks newer columns;
+    ``connect()`` always migrates, so only an upgrade test meets one)."""
+    present = table_columns(con, "core", table)
+    names = [c for c in record if c in present]
+    placeholders = ", ".join(f"CAST(? AS {_CASTS[n]})" if n in _CASTS else "?" for n in names)
+    con.execute(
+        f"INSERT INTO core.{table} ({', '.join(names)}) VALUES ({placeholders})",
+        [record[n] for n in names],
+    )
 
 
 def _insert_cells(con, cells: Cells, report_id: int, division_code: str, year: int | None) -> None:

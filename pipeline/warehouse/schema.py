@@ -154,3 +154,13 @@ def connect(path: str | Path, target: int | None = None) -> duckdb.DuckDBPyConne
     con = duckdb.connect(str(path))
     migrate(con, target)
     return con
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    """The columns a warehouse table has (empty when the table does not exist)."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return {name for (name,) in rows}

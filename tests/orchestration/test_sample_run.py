@@ -92,7 +92,11 @@ def test_sample_graph_stage_by_stage(env, instance, monkeypatch):
     assert {
         k for (a, c, k), e in session.checks.items() if c == "contract_rules" and not e.passed
     } == planted
-    quality, blanks = sample_marts()
+    quality, blanks, reports = sample_marts()
+    # provenance: every report has a publication date and its source, and only 乐都区 2021
+    # (the real published figures) is not sample data
+    assert all(published is not None and source for _, _, published, source, _ in reports)
+    assert {(code, year) for code, year, *_, sample in reports if not sample} == {("630202", 2021)}
     code_of = {p["id"]: p["division_code"] for p in facts["portals"]}
     expected_quality = {
         (code_of[r["portal"]], r["year"], "report", f["rule"], f["where"])
@@ -115,8 +119,9 @@ def test_sample_graph_stage_by_stage(env, instance, monkeypatch):
     }
 
 
-def sample_marts() -> tuple[set, set]:
-    """marts.quality's issues, and the district-years whose figures read a blank cell."""
+def sample_marts() -> tuple[set, set, list]:
+    """marts.quality's issues, the district-years whose figures read a blank cell, and each
+    report's publication date, its source and whether it is sample data."""
     con = duckdb.connect(str(settings().analyst_copy_path), read_only=True)
     try:
         quality = set(
@@ -129,6 +134,10 @@ def sample_marts() -> tuple[set, set]:
                 "SELECT division_code, year FROM marts.district_year WHERE blank_input_cells > 0"
             ).fetchall()
         )
+        reports = con.execute(
+            "SELECT division_code, year, published_at, published_source, is_sample "
+            "FROM core.dim_report"
+        ).fetchall()
     finally:
         con.close()
-    return quality, blanks
+    return quality, blanks, reports

@@ -78,6 +78,7 @@ def test_every_table_view_and_column_is_documented(loaded, tmp_path):
         "outcome_mix",
         "coverage",
         "quality",
+        "withheld_grounds",
     }
     publish(loaded, tmp_path / "copy.duckdb")
     with duckdb.connect(str(tmp_path / "copy.duckdb"), read_only=True) as copy:
@@ -116,6 +117,7 @@ def test_published_copy_is_v1_storage_and_complete(loaded, tmp_path):
         "outcome_mix",
         "coverage",
         "quality",
+        "withheld_grounds",
     }
     assert pq.read_table(written["district_year"]).num_rows == 5
 
