@@ -33,6 +33,16 @@ fees AS (
     WHERE report_id IN (SELECT report_id FROM cur)
     GROUP BY report_id
 ),
+-- the first publication of the report: its earliest version (by publication, else first-seen
+-- time), whatever that version's status; timeliness needs a printed date (not Last-Modified)
+first_publication AS (
+    SELECT division_code, year,
+           arg_min(published_on, coalesce(published_at, first_seen, extracted_at)) AS first_published_on,
+           arg_min(coalesce(published_source, 'unknown'), coalesce(published_at, first_seen, extracted_at)) AS first_published_source
+    FROM core.dim_report
+    WHERE agency_kind = 'district' AND year IS NOT NULL
+    GROUP BY division_code, year
+),
 -- a group's sum is null unless every cell of the group prints a value (bool_and over no
 -- cells is null too: a missing table gives no sum)
 apps AS (
@@ -110,6 +120,21 @@ base AS (
            cur.report_id, cur.agency, cur.status, cur.is_sample,
            completeness.input_cells, completeness.blank_input_cells,
            tables_present.missing_tables,
+           -- 2019 regulation 第四十九条: a county-level government by 31 March of the next year
+           make_date(cur.year + 1, 3, 31) AS publication_deadline,
+           nullif(fp.first_published_source, 'unknown') AS first_published_source,
+           fp.first_published_on,
+           CASE WHEN fp.first_published_source IN ('article_meta', 'article_text', 'list_page')
+                THEN CAST(fp.first_published_on - make_date(cur.year + 1, 3, 31) AS INTEGER)
+           END AS days_after_deadline,
+           CASE WHEN fp.first_published_source = 'last_modified'
+                THEN 'only the server''s Last-Modified time is known, not a date the portal prints'
+                WHEN fp.first_published_source IN ('article_meta', 'article_text', 'list_page')
+                     AND fp.first_published_on IS NULL
+                THEN 'publication date missing'
+                WHEN fp.first_published_source NOT IN ('article_meta', 'article_text', 'list_page')
+                THEN 'no publication date known'
+           END AS days_after_deadline_note,
            active.permits, active.permits_format,
            active.penalties, active.coercion, active.penalties_format,
            CASE WHEN fees.fees_format = '2021' THEN fees.fees_wan_yuan END AS fees_wan_yuan,
@@ -139,6 +164,8 @@ base AS (
            (appeals.reconsiderations + appeals.lawsuits) / nullif(apps.applications_received, 0)
                AS dispute_rate
     FROM cur
+    LEFT JOIN first_publication fp
+      ON fp.division_code = cur.division_code AND fp.year = cur.year
     LEFT JOIN completeness USING (report_id)
     LEFT JOIN tables_present USING (report_id)
     LEFT JOIN active USING (report_id)
@@ -198,6 +225,11 @@ COMMENT ON COLUMN marts.district_year.is_sample IS '是否样例 (true for synth
 COMMENT ON COLUMN marts.district_year.input_cells IS '输入单元格数：本行指标读取的所印单元格数（表二许可/处罚/强制处理决定数与收费金额、表三总计列与本年新收行、表四全部） (cells this row''s figures read: table 二 decision and fee-amount cells, table 三 总计 column and 一、本年新收 row, all of table 四)';
 COMMENT ON COLUMN marts.district_year.blank_input_cells IS '空白输入单元格数：其中空白（或所印数值不可能，见 invalid_value）的单元格数；大于 0 时依赖这些单元格的指标为空，空白不按零计 (of input_cells, how many are blank or held an impossible value; every figure needing one of them is null: blank is never zero)';
 COMMENT ON COLUMN marts.district_year.missing_tables IS '缺失表格：报告未印出的统计表，如 三,四；全有时为空；缺表时依赖它的指标为空 (statistics tables the report does not print, comma-separated among 二,三,四; null when all are printed; figures needing a missing table are null)';
+COMMENT ON COLUMN marts.district_year.publication_deadline IS '公开期限：区县（县级）人民政府为次年 3 月 31 日（《政府信息公开条例》第四十九条；部门为次年 1 月 31 日，不在本表） (publication deadline: 31 March of the next year for a county-level government, 2019 regulation art. 49; departments, due 31 January, are not in this table)';
+COMMENT ON COLUMN marts.district_year.first_published_source IS '首次发布日期来源：最早版本的 published_source（article_meta / article_text / list_page 为门户所印，last_modified 为服务器时间） (source of the first publication date: published_source of the earliest version)';
+COMMENT ON COLUMN marts.district_year.first_published_on IS '首次发布日期：该报告最早版本的发布日期（北京时间） (first publication date: that of the report''s earliest version, Beijing time)';
+COMMENT ON COLUMN marts.district_year.days_after_deadline IS '逾期天数：首次发布日期 − 公开期限，负数为提前；仅依据门户所印日期（列表页或文章），只有 Last-Modified 或未知时为空，原因见 days_after_deadline_note (days after the deadline: first publication date minus the deadline, negative when early; only from a date the portal prints, list page or article; null when only Last-Modified or nothing is known, see days_after_deadline_note)';
+COMMENT ON COLUMN marts.district_year.days_after_deadline_note IS '逾期天数为空的原因：只有服务器 Last-Modified 时间，或发布日期未知；有值时为空 (why days_after_deadline is null: only the server''s Last-Modified is known, or no date at all; null when it has a value)';
 COMMENT ON COLUMN marts.district_year.permits IS '行政许可处理决定数量 (permit decisions, 处理决定数量; compare only within one template, see permits_format)';
 COMMENT ON COLUMN marts.district_year.permits_format IS '行政许可所在表格格式 2019/2021 (template of the permits row)';
 COMMENT ON COLUMN marts.district_year.penalties IS '行政处罚处理决定数量 (administrative penalty decisions)';

@@ -79,6 +79,7 @@ def test_every_table_view_and_column_is_documented(loaded, tmp_path):
         "coverage",
         "quality",
         "withheld_grounds",
+        "timeliness",
     }
     publish(loaded, tmp_path / "copy.duckdb")
     with duckdb.connect(str(tmp_path / "copy.duckdb"), read_only=True) as copy:
@@ -118,6 +119,7 @@ def test_published_copy_is_v1_storage_and_complete(loaded, tmp_path):
         "coverage",
         "quality",
         "withheld_grounds",
+        "timeliness",
     }
     assert pq.read_table(written["district_year"]).num_rows == 5
 
