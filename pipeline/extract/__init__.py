@@ -19,6 +19,7 @@ from pipeline.extract.html import read_html
 from pipeline.extract.isolation import isolated
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
+from pipeline.extract.narrative import narrative
 from pipeline.extract.text import read_text
 from pipeline.extract.validate import findings as rule_findings
 from pipeline.extract.values import normalize_cell
@@ -104,6 +105,8 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)
     result["report"] = {"agency": meta.agency, "year": meta.year, "title": meta.title}
+    # extra key (the contract allows them): the prose outside the tables, every page of it
+    result["text"] = narrative(doc.text)
     if doc.verdict is not None:
         result["status"], reason = doc.verdict
         result["errors"] = [reason, *doc.errors]

@@ -95,13 +95,38 @@ def read_pdf(data: bytes) -> Document:
     finally:
         thread.join()
     title = title_from_text(triage.pages[0]) if triage.pages else None
-    doc = Document("pdf", text=triage.text, title=title, verdict=triage.verdict)
+    text = triage.text if triage.verdict else _every_page(data, triage.pages)
+    doc = Document("pdf", text=text, title=title, verdict=triage.verdict)
     if doc.verdict or not triage.table_pages:
         return doc
     doc.grids = tables.grids
     doc.errors.extend(tables.errors)
     doc.verdict = tables.verdict
     return doc
+
+
+def _every_page(data: bytes, pages: list[str]) -> str:
+    """The text of every page (the narrative the warehouse keeps): the pages the triage
+    skipped are read now with pypdfium2 (about 1,500 pages/s)."""
+    pages = list(pages)
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return "\n".join(pages)
+    try:
+        pages += [""] * (len(pdf) - len(pages))
+        for index, known in enumerate(pages):
+            if not known:
+                page = pdf[index]
+                textpage = page.get_textpage()
+                pages[index] = _clean_page(textpage.get_text_range())
+                textpage.close()
+                page.close()
+    except pdfium.PdfiumError:
+        pass  # a page pdfium cannot read: the text of the others stays
+    finally:
+        pdf.close()
+    return "\n".join(pages)
 
 
 def triage_pdf(data: bytes) -> Triage:

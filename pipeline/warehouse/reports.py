@@ -205,8 +205,9 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
             "WHERE report_id = ?",
             [report_id],
         ).fetchone()
+        has_text = bool(table_columns(con, "core", "report_text"))
         if previous is not None:
-            for table in (*FACT_TABLES, "report_findings"):
+            for table in (*FACT_TABLES, "report_findings", *(("report_text",) if has_text else ())):
                 con.execute(f"DELETE FROM core.{table} WHERE report_id = ?", [report_id])
             con.execute("DELETE FROM core.dim_report WHERE report_id = ?", [report_id])
         group = (source.division_code, year, source.agency_kind, version_key)
@@ -218,6 +219,14 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
         record["is_current"] = alone
         _insert_row(con, "dim_report", record)
         _insert_cells(con, cells, report_id, source.division_code, year)
+        text = document.get("text")
+        if isinstance(text, str):  # valid UTF-8 without NULs, whatever the document held
+            text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+        if has_text and isinstance(text, str) and text and not problems:
+            con.execute(
+                "INSERT INTO core.report_text VALUES (?, ?, ?, ?, ?)",
+                [report_id, source.division_code, year, text, len(text)],
+            )
         if finding_rows:
             con.executemany(
                 "INSERT INTO core.report_findings VALUES (?, ?, ?, ?, ?, ?)",

@@ -80,6 +80,8 @@ def test_every_table_view_and_column_is_documented(loaded, tmp_path):
         "quality",
         "withheld_grounds",
         "timeliness",
+        "revisions",
+        "text_reuse",
     }
     publish(loaded, tmp_path / "copy.duckdb")
     with duckdb.connect(str(tmp_path / "copy.duckdb"), read_only=True) as copy:
@@ -120,6 +122,8 @@ def test_published_copy_is_v1_storage_and_complete(loaded, tmp_path):
         "quality",
         "withheld_grounds",
         "timeliness",
+        "revisions",
+        "text_reuse",
     }
     assert pq.read_table(written["district_year"]).num_rows == 5
 
