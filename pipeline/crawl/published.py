@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
-from pipeline.crawl.discovery import canonical, parse_html
+from pipeline.portals.links import canonical, parse_html
 
 BEIJING = timezone(timedelta(hours=8))
 SOURCES = ("article_meta", "article_text", "list_page", "last_modified")

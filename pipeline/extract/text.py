@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.decode import decode_bytes
-from pipeline.extract.grid import Cell, Document, Grid
+from pipeline.extract.decode import decode
+from pipeline.extract.grid import Cell, CellBudget, Document, Grid
 from pipeline.extract.labels import HEADING, section_of
 from pipeline.extract.values import is_value, normalize_cell
 
@@ -33,9 +33,20 @@ def _starts_table(cell: str) -> bool:
 
 
 def read_text(data: bytes | str) -> Document:
-    text = decode_bytes(data) if isinstance(data, bytes) else data
-    cells = split_cells(text)
+    """Rebuild the tables of a text copy; every line spends one cell of a :class:`CellBudget`."""
+    decoded = decode(data) if isinstance(data, bytes) else None
+    cells = split_cells(decoded.text if decoded else data)
     doc = Document(format="text", text="\n".join(cells))
+    if decoded:
+        doc.errors.extend(decoded.errors)
+    budget = CellBudget()
+    if len(cells) > budget.per_document:
+        doc.verdict = (
+            "failed",
+            f"text document of {len(cells)} lines: more than {budget.per_document} cells "
+            "(limit per document)",
+        )
+        return doc
     grid: Grid = []
     row: list[Cell] = []
     in_values = False
@@ -49,7 +60,13 @@ def read_text(data: bytes | str) -> Document:
     def close_grid() -> None:
         nonlocal grid
         close_row()
-        if grid:
+        size = sum(len(r) for r in grid)
+        if size > budget.per_table:
+            doc.errors.append(
+                f"table {len(doc.grids) + 1} skipped: {size} cells, more than "
+                f"{budget.per_table} (limit per table)"
+            )
+        elif grid:
             doc.grids.append(grid)
         grid = []
 

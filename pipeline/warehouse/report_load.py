@@ -8,13 +8,14 @@ republication adds a version), then recomputes which version is current.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from datetime import UTC, datetime, timedelta, timezone
 
 import duckdb
 import pyarrow as pa
 
 from pipeline import contract
+from pipeline.records import ReportRow
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
 from pipeline.warehouse.schema import table_columns
 
@@ -166,38 +167,35 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     if status == "ok" and invalid_findings:
         status = "flagged"  # the contract's order: a failing rule flags the report
     published_at = _timestamp(source.published_at)
-    record = {
-        "report_id": report_id,
-        "source_sha256": sha,
-        "division_code": source.division_code,
-        "agency": printed_agency,
-        "agency_kind": source.agency_kind,
-        "version_key": version_key,
-        "year": year,
-        "title": _text(report.get("title")),
-        "source_url": source.url,
-        "source_path": _text(src.get("path")),
-        "source_format": _text(src.get("format")),
-        "template_active_disclosure": _text(templates.get("active_disclosure")),
-        "template_other_handling": _text(templates.get("other_handling")),
-        "status": status,
-        "extracted_status": _text(document.get("status")),
-        "errors": errors,
-        "load_errors": ["warehouse rejected the document: " + p for p in problems],
-        "finding_count": len(finding_rows),
-        "cell_count": len(cells),
-        "published_at": published_at,
-        "first_seen": _timestamp(source.first_seen),
-        "extracted_at": _timestamp(source.extracted_at)
+    row = ReportRow(
+        report_id=report_id,
+        source_sha256=sha,
+        division_code=source.division_code,
+        agency=printed_agency,
+        agency_kind=source.agency_kind,
+        version_key=version_key,
+        year=year,
+        title=_text(report.get("title")),
+        source_url=source.url,
+        source_path=_text(src.get("path")),
+        source_format=_text(src.get("format")),
+        template_active_disclosure=_text(templates.get("active_disclosure")),
+        template_other_handling=_text(templates.get("other_handling")),
+        status=status,
+        extracted_status=_text(document.get("status")),
+        errors=errors,
+        load_errors=["warehouse rejected the document: " + p for p in problems],
+        finding_count=len(finding_rows),
+        cell_count=len(cells),
+        published_at=published_at,
+        first_seen=_timestamp(source.first_seen),
+        extracted_at=_timestamp(source.extracted_at)
         or _document_time(document.get("extracted_at"))
         or datetime.now(UTC).isoformat(),
-        "loaded_at": datetime.now(UTC).isoformat(),
-        "is_sample": bool(source.is_sample),
-        "is_current": None,  # set below: the only version of its group is current
-        "version_rank": 1,
-        "published_source": source.published_source if published_at else None,
-        "published_on": _beijing_date(published_at),
-    }
+        is_sample=bool(source.is_sample),
+        published_source=source.published_source if published_at else None,
+        published_on=_beijing_date(published_at),
+    )
     con.execute("BEGIN TRANSACTION")
     try:
         previous = con.execute(
@@ -216,8 +214,7 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
             "AND year IS NOT DISTINCT FROM ? AND agency_kind = ? AND version_key = ?",
             list(group),
         ).fetchone()[0]
-        record["is_current"] = alone
-        _insert_row(con, "dim_report", record)
+        _insert_report(con, row, is_current=alone)
         _insert_cells(con, cells, report_id, source.division_code, year)
         text = document.get("text")
         if isinstance(text, str):  # valid UTF-8 without NULs, whatever the document held
@@ -257,24 +254,29 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     }
 
 
+_REPORT_COLUMNS = [f.name for f in fields(ReportRow)]
 _CASTS = {
     "published_at": "TIMESTAMPTZ",
     "first_seen": "TIMESTAMPTZ",
     "extracted_at": "TIMESTAMPTZ",
-    "loaded_at": "TIMESTAMPTZ",
     "published_on": "DATE",
 }
 
 
-def _insert_row(con, table: str, record: dict) -> None:
-    """Insert by column name, the columns the warehouse has (an older one lacks newer columns;
-    ``connect()`` always migrates, so only an upgrade test meets one)."""
-    present = table_columns(con, "core", table)
-    names = [c for c in record if c in present]
-    placeholders = ", ".join(f"CAST(? AS {_CASTS[n]})" if n in _CASTS else "?" for n in names)
+def _insert_report(con, row: ReportRow, *, is_current: bool) -> None:
+    """One ``core.dim_report`` row, columns named; a new row is version 1 until recomputed.
+
+    Only the columns the warehouse has are written: ``connect()`` always migrates, so only the
+    upgrade test meets an older warehouse without the newer columns.
+    """
+    present = table_columns(con, "core", "dim_report")
+    names = [c for c in _REPORT_COLUMNS if c in present]
+    row_values = dict(zip(_REPORT_COLUMNS, astuple(row), strict=True))
+    values = ", ".join(f"CAST(? AS {_CASTS[c]})" if c in _CASTS else "?" for c in names)
     con.execute(
-        f"INSERT INTO core.{table} ({', '.join(names)}) VALUES ({placeholders})",
-        [record[n] for n in names],
+        f"INSERT INTO core.dim_report ({', '.join(names)}, loaded_at, is_current, "
+        f"version_rank) VALUES ({values}, now(), ?, 1)",
+        [*(row_values[c] for c in names), is_current],
     )
 
 
