@@ -25,7 +25,7 @@ from pipeline.extract.validate import findings
 from pipeline.extract.values import parse_value
 from pipeline.samples.render import render_html
 from pipeline.warehouse import ReportSource, connect, load_report
-from tests.extract.reports import cells, report
+from tests.extract.contract_reports import cells, report
 from tests.extract.test_property import reports
 
 HUGE = "9" * 5000

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.samples.render import render_html, render_text
-from tests.extract.reports import report
+from tests.extract.contract_reports import report
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 TITLE = "乐都区2021年政府信息公开工作年度报告"

@@ -14,7 +14,7 @@ from pipeline.extract.isolation import run_isolated
 from pipeline.extract.pdf import read_pdf
 from pipeline.samples.render_pdf import render_pdf
 from pipeline.sniff import sniff
-from tests.extract.reports import cells, report
+from tests.extract.contract_reports import cells, report
 from tests.hostile import generate
 
 READ_PDF = "pipeline.extract.pdf:read_pdf"
