@@ -140,7 +140,7 @@ def marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """All marts rebuild in one transaction (build_marts); each reports its rows and schema."""
     conf = settings()
     with warehouse.connect() as con:
-        counts = build_marts(con, conf.first_year, conf.last_year)
+        counts = build_marts(con, conf.first_year, conf.last_year, conf.min_rank_base)
         for key in MART_KEYS:
             name = key.path[-1]
             yield dg.MaterializeResult(

@@ -57,6 +57,7 @@ class Settings:
     reader_memory_mb: int = 1024  # address-space cap of the isolated reader process
     extracted_dir: Path = DATA_DIR / "out" / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
+    min_rank_base: int = 10  # a rate with a smaller denominator is not ranked (city_ranking)
 
     @property
     def catalog_dir(self) -> Path:
@@ -91,4 +92,5 @@ def settings() -> Settings:
         reader_memory_mb=_int("GONGKAI_READER_MEMORY_MB", 1024),
         extracted_dir=_path("GONGKAI_EXTRACTED_DIR", out / "extracted"),
         max_failure_rate=_float("GONGKAI_MAX_FAILURE_RATE", 0.25),
+        min_rank_base=_int("GONGKAI_MIN_RANK_BASE", 10),
     )

@@ -84,7 +84,7 @@ def _load_report(args) -> int:
 
 def _marts(args) -> int:
     with connect(args.db) as con:
-        _print(build_marts(con, args.first_year, args.last_year))
+        _print(build_marts(con, args.first_year, args.last_year, args.min_rank_base))
     return 0
 
 
@@ -100,7 +100,7 @@ def _refresh(args) -> int:
         summary = {
             "catalog": load_catalog(con, args.catalog_dir),
             "districts": load_districts(con, _registry_districts(args.portals)),
-            "marts": build_marts(con, args.first_year, args.last_year),
+            "marts": build_marts(con, args.first_year, args.last_year, args.min_rank_base),
         }
         summary["published"] = publish(con, args.to)
     _print(summary)
@@ -162,6 +162,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     def years(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--first-year", type=int, default=conf.first_year)
         sub.add_argument("--last-year", type=int, default=conf.last_year)
+        sub.add_argument(
+            "--min-rank-base",
+            type=int,
+            default=conf.min_rank_base,
+            help="rates with a smaller denominator are not ranked (GONGKAI_MIN_RANK_BASE)",
+        )
 
     command("migrate", _migrate, "create or upgrade the working warehouse")
     sub = command(
