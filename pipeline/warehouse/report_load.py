@@ -17,7 +17,7 @@ import pyarrow as pa
 from pipeline import contract
 from pipeline.records import ReportRow
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
-from pipeline.warehouse.schema import table_columns
+from pipeline.warehouse.schema import core_columns
 
 AGENCY_KINDS = ("district", "department")
 BEIJING = timezone(timedelta(hours=8))
@@ -203,7 +203,8 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
             "WHERE report_id = ?",
             [report_id],
         ).fetchone()
-        has_text = bool(table_columns(con, "core", "report_text"))
+        present = core_columns(con, ("dim_report", "report_text"))
+        has_text = bool(present["report_text"])
         if previous is not None:
             for table in (*FACT_TABLES, "report_findings", *(("report_text",) if has_text else ())):
                 con.execute(f"DELETE FROM core.{table} WHERE report_id = ?", [report_id])
@@ -214,7 +215,7 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
             "AND year IS NOT DISTINCT FROM ? AND agency_kind = ? AND version_key = ?",
             list(group),
         ).fetchone()[0]
-        _insert_report(con, row, is_current=alone)
+        _insert_report(con, row, present["dim_report"], is_current=alone)
         _insert_cells(con, cells, report_id, source.division_code, year)
         text = document.get("text")
         if isinstance(text, str):  # valid UTF-8 without NULs, whatever the document held
@@ -263,13 +264,12 @@ _CASTS = {
 }
 
 
-def _insert_report(con, row: ReportRow, *, is_current: bool) -> None:
+def _insert_report(con, row: ReportRow, present: set[str], *, is_current: bool) -> None:
     """One ``core.dim_report`` row, columns named; a new row is version 1 until recomputed.
 
     Only the columns the warehouse has are written: ``connect()`` always migrates, so only the
     upgrade test meets an older warehouse without the newer columns.
     """
-    present = table_columns(con, "core", "dim_report")
     names = [c for c in _REPORT_COLUMNS if c in present]
     row_values = dict(zip(_REPORT_COLUMNS, astuple(row), strict=True))
     values = ", ".join(f"CAST(? AS {_CASTS[c]})" if c in _CASTS else "?" for c in names)

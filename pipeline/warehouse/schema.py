@@ -164,3 +164,17 @@ def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> se
         [schema, table],
     ).fetchall()
     return {name for (name,) in rows}
+
+
+def core_columns(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> dict[str, set[str]]:
+    """The columns of several ``core`` tables in one catalog query (empty set: no such table)."""
+    rows = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'core' "
+        "AND list_contains(?, table_name)",
+        [list(tables)],
+    ).fetchall()
+    found: dict[str, set[str]] = {table: set() for table in tables}
+    for table, column in rows:
+        found[table].add(column)
+    return found
