@@ -55,6 +55,7 @@ RARE = re.compile(r"[\u3400-\u4dbf]")
 SPACE = re.compile(r"\s")
 SAMPLE_FROM_PAGES = 20  # longer reports sample the pages before the tables
 SAMPLE_STRIDE = 2
+NARRATIVE_MAX_PAGES = 1000  # real reports run to ~100 pages
 
 
 MAX_REFERENCE_CHAIN = 32  # indirect objects that are only a reference to another one, in a row
@@ -132,14 +133,15 @@ def read_pdf(data: bytes) -> Document:
 
 def _every_page(data: bytes, pages: list[str]) -> str:
     """The text of every page (the narrative the warehouse keeps): the pages the triage
-    skipped are read now with pypdfium2 (about 1,500 pages/s)."""
+    skipped are read now with pypdfium2 (about 1,500 pages/s), up to NARRATIVE_MAX_PAGES, so a
+    hostile page count cannot turn a readable report into a timeout."""
     pages = list(pages)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
         return "\n".join(pages)
     try:
-        pages += [""] * (len(pdf) - len(pages))
+        pages += [""] * (min(len(pdf), NARRATIVE_MAX_PAGES) - len(pages))
         for index, known in enumerate(pages):
             if not known:
                 page = pdf[index]
