@@ -58,6 +58,7 @@ class Settings:
     extracted_dir: Path = DATA_DIR / "out" / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
     min_rank_base: int = 10  # a rate with a smaller denominator is not ranked (city_ranking)
+    workers: int = 1  # isolated reader workers extracting in parallel (one per core by default)
 
     @property
     def catalog_dir(self) -> Path:
@@ -93,4 +94,5 @@ def settings() -> Settings:
         extracted_dir=_path("GONGKAI_EXTRACTED_DIR", out / "extracted"),
         max_failure_rate=_float("GONGKAI_MAX_FAILURE_RATE", 0.25),
         min_rank_base=_int("GONGKAI_MIN_RANK_BASE", 10),
+        workers=max(1, _int("GONGKAI_WORKERS", len(os.sched_getaffinity(0)))),
     )

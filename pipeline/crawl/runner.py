@@ -25,7 +25,7 @@ from pipeline.crawl.discovery import Entry, attachments, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher
 from pipeline.crawl.published import article_date, list_dates, publication
-from pipeline.extract.decode import decode_bytes
+from pipeline.decode import decode_bytes
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
 from pipeline.portals.registry import Portal
@@ -237,15 +237,19 @@ class PortalCrawl:
         listing: Listing | None,
         *,
         raise_errors: bool = False,
+        need_body: bool = True,
     ):
-        """Fetch (conditionally), archive if new, record;"
-        " returns (body, charset, record) or None."""
+        """Fetch (conditionally), archive if new, record; returns (body, charset, record) or
+        None. On a 304 the body is read back from the archive only if ``need_body`` (pages
+        whose links are followed): an unchanged document is not read at all."""
         url = req.url
         if self._skip_known_failure(url):
             self.result.skipped_known_failures += 1
             return None
         known = self.catalog.latest.get(url)
-        if known and not self.archive.holds(known["archive_path"], known["sha256"]):
+        if known and not self.archive.holds(
+            known["archive_path"], known["sha256"], known.get("bytes")
+        ):
             known = None  # archive lost the file: fetch it whole
         headers = self.catalog.validators(url) if known and req.method == "GET" else {}
         try:
@@ -269,11 +273,8 @@ class PortalCrawl:
         charset = resp.charset
         if resp.status == 304 and known:
             self.catalog.seen(url, now)
-            return (
-                self.archive.read(known["archive_path"]),
-                charset,
-                {**known, "change": "unchanged"},
-            )
+            body = self.archive.read(known["archive_path"]) if need_body else None
+            return body, charset, {**known, "change": "unchanged"}
         body = resp.body or b""
         sha = hashlib.sha256(body).hexdigest()
         etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
@@ -355,7 +356,7 @@ class PortalCrawl:
 
     def _document(self, req: PageRequest, entry: Entry, role: str, parent: str | None, title: str):
         listing = Listing(title, entry.year, entry.agency, entry.agency_kind, role, parent)
-        got = self._fetch(req, "document", listing)
+        got = self._fetch(req, "document", listing, need_body=role == "article")
         if got is None:
             return None
         record = got[2]

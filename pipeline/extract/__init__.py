@@ -9,14 +9,15 @@ becomes a status and a reason.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
 from pipeline import contract
 from pipeline.extract.grid import Document
 from pipeline.extract.html import read_html
-from pipeline.extract.isolation import isolated
+from pipeline.extract.isolation import ReaderPool, shared_pool
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
 from pipeline.extract.narrative import narrative
@@ -27,26 +28,17 @@ from pipeline.extract.word import read_binary_word
 from pipeline.records import ExtractionResult
 from pipeline.sniff import sniff
 
-# PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
-# pipeline/extract/isolation.py. .doc/.wps are converted by LibreOffice in this process (it is
-# a subprocess already, with its own timeout) and the .docx is read in the child.
-READERS: dict[str, Callable[[bytes], Document]] = {
-    "html": read_html,
-    "text": read_text,
-    "pdf": isolated("pipeline.extract.pdf:read_pdf", "pdf"),
-    "docx": isolated("pipeline.extract.word:read_docx", "docx"),
-    "doc": partial(
-        read_binary_word, fmt="doc", docx_reader=isolated("pipeline.extract.word:read_docx", "doc")
-    ),
-    "wps": partial(
-        read_binary_word, fmt="wps", docx_reader=isolated("pipeline.extract.word:read_docx", "wps")
-    ),
-}
+# HTML and text are read in this process; PDF and Word are parsed in an isolated worker of the
+# reader pool (memory cap, time limit: pipeline/extract/isolation.py). .doc/.wps are converted
+# by LibreOffice in this process (a subprocess already, with its own timeout) and the .docx it
+# writes is read in a worker.
+READERS: dict[str, Callable[[bytes], Document]] = {"html": read_html, "text": read_text}
+ISOLATED = {"pdf": "pipeline.extract.pdf:read_pdf", "docx": "pipeline.extract.word:read_docx"}
+CONVERTED = ("doc", "wps")
 # HTML and text are parsed in this process: their size bounds the parse tree (about 10-15× the
 # bytes with lxml), the cell budgets of pipeline.extract.grid bound the grids. Real pages are
 # under 1 MB; Word-exported ones reach 350 KB.
 MAX_MARKUP_BYTES = 16 * 1024 * 1024
-IN_PROCESS = frozenset({"html", "text"})
 REPORT_WORDS = ("政府信息公开", "政务公开")
 ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
 PRE_2019_WORDS = ("历年累计",)
@@ -82,24 +74,40 @@ def _failed(
     }
 
 
+def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Document | None:
+    """The reader's Document for ``fmt`` (``pool`` for PDF/Word), None when no reader exists."""
+    if fmt in READERS:
+        return READERS[fmt](data)
+    if fmt in ISOLATED:
+        return (pool or shared_pool()).read(ISOLATED[fmt], data, fmt)
+    if fmt in CONVERTED:
+        workers = pool or shared_pool()
+        return read_binary_word(
+            data, fmt, docx_reader=lambda docx: workers.read(ISOLATED["docx"], docx, fmt)
+        )
+    return None
+
+
 def extract_bytes(
-    data: bytes, *, path: str | None = None, fmt: str | None = None
+    data: bytes,
+    *,
+    path: str | None = None,
+    fmt: str | None = None,
+    pool: ReaderPool | None = None,
 ) -> ExtractionResult:
-    """Extract one document held in memory. ``path`` is recorded and used as a name hint.
+    """Extract one document held in memory. ``path`` is recorded and used as a name hint;
+    ``pool`` parses PDF/Word (default: the process-wide pool).
 
     Besides the contract's keys the result carries ``pipeline_fault``: true when our code or its
     limits failed (a reader crashed, timed out or ran out of memory), not the document.
     """
     fmt = fmt or sniff(data)
     sha256 = hashlib.sha256(data).hexdigest()
-    reader = READERS.get(fmt)
-    if reader is None:
-        if fmt == "unknown":
-            return _failed(
-                path, sha256, fmt, "not a report document: unrecognised file type", fault=False
-            )
-        return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
-    if fmt in IN_PROCESS and len(data) > MAX_MARKUP_BYTES:
+    if fmt == "unknown":
+        return _failed(
+            path, sha256, fmt, "not a report document: unrecognised file type", fault=False
+        )
+    if fmt in READERS and len(data) > MAX_MARKUP_BYTES:
         return _failed(
             path,
             sha256,
@@ -109,11 +117,13 @@ def extract_bytes(
             fault=False,
         )
     try:
-        doc = reader(data)
+        doc = read_document(data, fmt, pool)
     except Exception as exc:  # a reader bug or hostile input must not end the run
         return _failed(
             path, sha256, fmt, f"{fmt} reader failed: {type(exc).__name__}: {exc}", fault=True
         )
+    if doc is None:
+        return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
@@ -174,7 +184,9 @@ def assemble(doc: Document, result: ExtractionResult, path: str | None) -> Extra
     return result
 
 
-def extract_path(path: str | Path, fmt: str | None = None) -> ExtractionResult:
+def extract_path(
+    path: str | Path, fmt: str | None = None, *, pool: ReaderPool | None = None
+) -> ExtractionResult:
     """Extract one file; an unreadable file is a ``failed`` result, not an exception."""
     path = Path(path)
     try:
@@ -183,4 +195,18 @@ def extract_path(path: str | Path, fmt: str | None = None) -> ExtractionResult:
         return _failed(
             str(path), None, fmt, f"cannot read {path}: {exc.strerror or exc}", fault=True
         )
-    return extract_bytes(data, path=str(path), fmt=fmt)
+    return extract_bytes(data, path=str(path), fmt=fmt, pool=pool)
+
+
+def extract_paths(
+    paths: Iterable[str | Path], *, fmt: str | None = None, pool: ReaderPool | None = None
+) -> Iterator[dict]:
+    """Extract many files across the reader pool; results in the order of ``paths``.
+
+    Caller threads read, sniff, parse HTML/text and map; PDF and Word documents are parsed by
+    the pool's workers, ``pool.size`` at a time. Two threads per worker keep every worker busy
+    while the results of the previous documents are mapped here.
+    """
+    pool = pool or shared_pool()
+    with ThreadPoolExecutor(2 * pool.size, thread_name_prefix="extract") as threads:
+        yield from threads.map(partial(extract_path, fmt=fmt, pool=pool), paths)
