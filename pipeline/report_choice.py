@@ -6,7 +6,7 @@ government's, and separately each department's) every candidate document (the ar
 attachments) is extracted from the archive and the one that carries the report is kept: best
 status first (ok > flagged > partial > unsupported > failed), then the one with more cells.
 
-Extraction output is written under ``settings().extracted_dir/<code>/<year>/`` (one contract
+Extraction output is written under ``Settings.extracted_dir/<code>/<year>/`` (one contract
 JSON per document, ``<sha256>.json``, plus ``reports.json`` naming the chosen ones) so the
 parallel extraction step and the serial warehouse load are separate steps. Used by the Dagster
 assets and by plain Python alike.
@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import contract
-from pipeline.config import Settings, settings
+from pipeline.config import Settings
 from pipeline.crawl.catalog import current_documents
 from pipeline.extract import extract_path
 from pipeline.extract.isolation import ReaderPool, shared_pool
@@ -225,14 +225,14 @@ def choose_report(
     )
 
 
-def district_year_dir(division_code: str, year: int, conf: Settings | None = None) -> Path:
-    return (conf or settings()).extracted_dir / division_code / str(year)
+def district_year_dir(division_code: str, year: int, conf: Settings) -> Path:
+    return conf.extracted_dir / division_code / str(year)
 
 
 def extract_district_years(
     district_years: Iterable[DistrictYear],
+    conf: Settings,
     *,
-    conf: Settings | None = None,
     documents: list[dict] | None = None,
     pool: ReaderPool | None = None,
 ) -> dict[DistrictYear, list[ReportResult]]:
@@ -243,8 +243,7 @@ def extract_district_years(
     ``documents`` defaults to the catalog's current documents; an empty result (no report
     published yet) is recorded too, so a later load sees that nothing is expected.
     """
-    conf = conf or settings()
-    pool = pool or shared_pool()
+    pool = pool or shared_pool(conf)
     if documents is None:
         documents = current_documents(conf.catalog_dir)
     index = report_index(documents)
@@ -270,8 +269,8 @@ def extract_district_years(
 def extract_district_year(
     division_code: str,
     year: int,
+    conf: Settings,
     *,
-    conf: Settings | None = None,
     documents: list[dict] | None = None,
     pool: ReaderPool | None = None,
 ) -> list[ReportResult]:
@@ -280,9 +279,7 @@ def extract_district_year(
     return extract_district_years([key], conf=conf, documents=documents, pool=pool)[key]
 
 
-def read_results(
-    division_code: str, year: int, conf: Settings | None = None
-) -> list[ReportResult] | None:
+def read_results(division_code: str, year: int, conf: Settings) -> list[ReportResult] | None:
     """The choice last recorded for one district × year, or None when it was never extracted."""
     path = district_year_dir(division_code, year, conf) / MANIFEST
     if not path.is_file():
@@ -294,16 +291,26 @@ def read_results(
     ]
 
 
+def fingerprint(shas) -> str:
+    """A short hash of a set of document sha256s ("" for none)."""
+    shas = sorted(set(shas))
+    return hashlib.sha256("\n".join(shas).encode()).hexdigest()[:16] if shas else ""
+
+
 def document_fingerprint(documents: list[dict], division_code: str, year: int) -> str:
-    """The sha256s of every candidate document of a district × year, sorted and joined.
+    """The fingerprint of every candidate document of a district × year in the catalog.
 
     Changes whenever a document of that district-year is added, replaced or edited: the
-    sensor's run key, so a changed document reruns and an unchanged one does not.
+    sensor compares it with the one its last extraction recorded (:func:`results_fingerprint`).
     """
-    shas = sorted(
-        {d.get("sha256") or "" for g in report_groups(documents, division_code, year) for d in g}
+    return fingerprint(
+        d.get("sha256") or "" for g in report_groups(documents, division_code, year) for d in g
     )
-    return hashlib.sha256("\n".join(shas).encode()).hexdigest()[:16] if shas else ""
+
+
+def results_fingerprint(results: list[ReportResult]) -> str:
+    """The fingerprint of the documents an extraction read (equal to the catalog's then)."""
+    return fingerprint(c.sha256 for r in results for c in r.candidates)
 
 
 def preview_markdown(document: dict, limit: int = 12) -> str:

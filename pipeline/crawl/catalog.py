@@ -1,6 +1,6 @@
 """Per-portal crawl catalog: JSON Lines run files beside the archive, never the warehouse.
 
-Layout under ``settings().catalog_dir``::
+Layout under ``Settings.catalog_dir``::
 
     <portal>/<run_id>.jsonl      one file per run that had something to say; written once
                                  (atomically, by rename) and never modified
@@ -50,6 +50,11 @@ def _read_jsonl(path: Path) -> list[dict]:
             except json.JSONDecodeError:
                 break
     return out
+
+
+def read_run_file(path: Path) -> list[dict]:
+    """The records of one committed run file (what a sensor reads of a night's delta)."""
+    return _read_jsonl(path)
 
 
 def run_files(catalog_dir: Path, portal_id: str | None = None) -> list[Path]:

@@ -467,17 +467,23 @@ _shared: ReaderPool | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_pool() -> ReaderPool:
-    """The process-wide pool (``GONGKAI_WORKERS`` workers, ``GONGKAI_READER_*`` limits).
+def shared_pool(conf: Settings | None = None) -> ReaderPool:
+    """The process-wide pool, sized and limited by ``conf`` (default: the environment's).
 
-    A forked child gets its own: the parent's worker threads do not exist there.
+    A forked child gets its own: the parent's worker threads do not exist there. A caller with
+    other settings (workers, limits) gets a pool built for them; the old one is closed.
     """
     global _shared
+    conf = conf or settings()
+    size, limits = max(1, conf.workers), Limits.of(conf)
     with _shared_lock:
-        if _shared is None or _shared.pid != os.getpid():
-            conf = settings()
-            _shared = ReaderPool(conf.workers, Limits.of(conf))
-        return _shared
+        current = _shared if _shared is not None and _shared.pid == os.getpid() else None
+        if current is not None and (current.size, current.limits) == (size, limits):
+            return current
+        if current is not None:
+            current.close()
+        _shared = pool = ReaderPool(size, limits)
+        return pool
 
 
 def run_isolated(

@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.config import DATA_DIR
 from pipeline.samples.site import SITE_DIR, ensure_site
 
 DEFAULT_PORT = 8765
@@ -156,7 +157,7 @@ def serving(
         server.stop()
 
 
-def sample_portals(port: int, registry: Path | str | None = None):
+def sample_portals(port: int, registry: Path | str = DATA_DIR / "portals.yaml"):
     """The registry's sample portals, moved to ``port`` (the port a test server got)."""
     from pipeline.portals.registry import load_portals
 

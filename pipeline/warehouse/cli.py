@@ -95,15 +95,26 @@ def _publish(args) -> int:
 
 
 def _refresh(args) -> int:
-    """One batch: catalog, districts, marts, then the analyst copy."""
-    with connect(args.db) as con:
-        summary = {
-            "catalog": load_catalog(con, args.catalog_dir),
-            "districts": load_districts(con, _registry_districts(args.portals)),
-            "marts": build_marts(con, args.first_year, args.last_year, args.min_rank_base),
-        }
-        summary["published"] = publish(con, args.to)
-    _print(summary)
+    """One batch: catalog, districts, marts, then the analyst copy (pipeline.flow.refresh)."""
+    from dataclasses import replace
+
+    from pipeline.warehouse.batch import PublishBlocked, refresh
+
+    conf = replace(
+        settings(),
+        warehouse_path=args.db,
+        portals_file=args.portals,
+        analyst_copy_path=args.to,
+        first_year=args.first_year,
+        last_year=args.last_year,
+        min_rank_base=args.min_rank_base,
+    )
+    with connect(conf.warehouse_path) as con:
+        try:
+            _print(refresh(con, conf, _registry_districts(conf.portals_file), args.catalog_dir))
+        except PublishBlocked as exc:
+            print(f"warehouse: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 
