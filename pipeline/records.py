@@ -217,7 +217,7 @@ class ExtractionResult(TypedDict):
 # --- warehouse rows ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReportRow:
-    """One ``core.dim_report`` row: field names are its column names (002_core.sql, 004).
+    """One ``core.dim_report`` row: field names are its column names (002_core.sql, 005).
 
     ``loaded_at``, ``is_current`` and ``version_rank`` are the loader's to set in SQL.
     """
@@ -245,8 +245,8 @@ class ReportRow:
     first_seen: str | None
     extracted_at: str | None
     is_sample: bool
-    published_source: str | None = None  # migration 004: where published_at comes from
-    published_on: str | None = None  # migration 004: published_at's date in Beijing
+    published_source: str | None = None  # migration 005: where published_at comes from
+    published_on: str | None = None  # migration 005: published_at's date in Beijing
 
 
 @dataclass(frozen=True)

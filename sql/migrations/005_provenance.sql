@@ -1,4 +1,4 @@
--- 004: provenance. When each document was published and how we know it (the date the portal
+-- 005: provenance. When each document was published and how we know it (the date the portal
 -- prints beside the title or in the article, else the server's Last-Modified), for the crawl
 -- catalog and for each report version.
 

@@ -1,4 +1,4 @@
--- 005: the report's narrative text (the prose outside the statistics tables, every page), as the
+-- 006: the report's narrative text (the prose outside the statistics tables, every page), as the
 -- extractor keeps it (contract extra key "text"); marts.text_reuse compares it across years.
 
 CREATE TABLE IF NOT EXISTS core.report_text (
