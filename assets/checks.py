@@ -10,6 +10,7 @@ import dagster as dg
 
 from assets.resources import DUCKDB_POOL, GongkaiSettings, Warehouse
 from pipeline.flow import failure_rate
+from pipeline.warehouse.schema import scalar
 
 COVERAGE = dg.AssetKey(["marts", "coverage"])
 QUALITY = dg.AssetKey(["marts", "quality"])
@@ -25,7 +26,7 @@ LIST_LIMIT = 50
 )
 def expected_reports_present(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        total = con.execute("SELECT count(*) FROM marts.coverage").fetchone()[0]
+        total = scalar(con, "SELECT count(*) FROM marts.coverage")
         gaps = con.execute(
             "SELECT division_code, district_name, year, coverage, reason FROM marts.coverage "
             "WHERE coverage <> 'found' ORDER BY division_code, year"

@@ -11,6 +11,7 @@ from assets.resources import GongkaiSettings
 from pipeline.crawl import crawl_portal
 from pipeline.crawl.runner import PortalResult
 from pipeline.portals.registry import Portal
+from pipeline.records import FetchErrorRecord
 
 # Transient trouble (timeouts, 5xx, connection resets): retry the step with growing, jittered
 # pauses. Permanent trouble raises Failure(allow_retries=False) and is not retried.
@@ -20,7 +21,7 @@ CRAWL_RETRY = dg.RetryPolicy(
 PERMANENT = ("blocked", "robots", "http", "redirect", "too_large", "invalid")
 
 
-def unreachable(portal: Portal, result: PortalResult) -> tuple[str, list[dict]] | None:
+def unreachable(portal: Portal, result: PortalResult) -> tuple[str, list[FetchErrorRecord]] | None:
     """Why the portal could not be crawled at all: ("permanent"|"transient", errors), or None.
 
     A portal is unreachable when a start URL failed or its host answered a WAF page; a single

@@ -16,8 +16,12 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.config import DATA_DIR, Settings, settings
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 DEFAULT_HOME = DATA_DIR / "dagster_home"
 LAUNCHED_BY = {"gongkai/launched_by": "make-run"}
@@ -94,7 +98,7 @@ class Session:
         self.instance = instance
         self.defs = defs
         self.failures: list[str] = []
-        self.checks: dict[tuple[str, str, str | None], object] = {}
+        self.checks: dict[tuple[str, str, str | None], dg.AssetCheckEvaluation] = {}
 
     def execute(self, job_name: str, label: str, *, partition_key=None, tags=None) -> bool:
         """One run of a job of the code location, in process, tagged as make run's."""
@@ -137,6 +141,7 @@ def summary(conf: Settings, partitions: list[tuple[str, int]], session: Session)
     import duckdb
 
     from pipeline.report_choice import read_results
+    from pipeline.warehouse.schema import scalar
 
     statuses: Counter = Counter()
     faults = 0
@@ -169,11 +174,11 @@ def summary(conf: Settings, partitions: list[tuple[str, int]], session: Session)
             ).fetchall()
             lines.append("rows per table")
             for schema, table in tables:
-                rows = con.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
+                rows = scalar(con, f'SELECT count(*) FROM {schema}."{table}"')
                 lines.append(f"  {schema}.{table:<28} {rows:>8}")
-            result = con.execute(EXAMPLE_QUERY)
-            header = [d[0] for d in result.description]
-            rows = result.fetchall()
+            answer = con.execute(EXAMPLE_QUERY)
+            header = [d[0] for d in answer.description]
+            rows = answer.fetchall()
         finally:
             con.close()
         lines += [
@@ -248,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             session = run_all(instance, defs)
     finally:
         server.stop()
-    keys = defs.resolve_job_def("extract_and_load").partitions_def.get_partition_keys()
+    partitions = defs.resolve_job_def("extract_and_load").partitions_def
+    keys = partitions.get_partition_keys() if partitions is not None else []
     print(summary(conf, [split(k) for k in keys], session))
     # Source errors (warnings) are the data's; failed runs and ERROR checks are ours.
     return 1 if session.failures or session.failed_checks("ERROR") else 0

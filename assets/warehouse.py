@@ -16,7 +16,7 @@ from pipeline.flow import (
     publish_copy,
     rebuild_marts,
 )
-from pipeline.warehouse.marts import mart_dependencies, mart_files
+from pipeline.warehouse.marts import read_marts
 
 WAREHOUSE_REPORTS = dg.AssetKey("warehouse_reports")
 LOAD_COMPLETE = "load_complete"
@@ -147,27 +147,20 @@ def warehouse_catalog(warehouse: Warehouse, gongkai: GongkaiSettings) -> dg.Mate
 def mart_specs() -> list[dg.AssetSpec]:
     """One asset per sql/marts/*.sql, dependencies from each file's ``-- depends:`` line."""
     specs = []
-    dependencies = mart_dependencies()
-    for path in mart_files():
-        needs = dependencies[path.stem]
-        header = "\n".join(
-            line[2:].strip()
-            for line in path.read_text(encoding="utf-8").splitlines()[:8]
-            if line.startswith("--") and "depends:" not in line
-        )
+    for mart in read_marts():
         specs.append(
             dg.AssetSpec(
-                dg.AssetKey(["marts", path.stem]),
+                dg.AssetKey(["marts", mart.name]),
                 deps=[
                     WAREHOUSE_REPORTS,
                     "warehouse_catalog",
-                    *(dg.AssetKey(["marts", n]) for n in needs),
+                    *(dg.AssetKey(["marts", n]) for n in mart.depends),
                 ],
                 group_name="marts",
                 kinds={"duckdb"},
-                description=header or f"marts.{path.stem} (sql/marts/{path.name})",
+                description=mart.description or f"marts.{mart.name} (sql/marts/{mart.path.name})",
                 automation_condition=BATCHED,
-                metadata={"sql": f"sql/marts/{path.name}"},
+                metadata={"sql": f"sql/marts/{mart.path.name}"},
             )
         )
     return specs

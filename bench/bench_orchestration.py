@@ -71,7 +71,7 @@ def main() -> int:
     from assets.run import QUIET, RANGE_END, RANGE_START
     from pipeline.config import Settings
     from pipeline.report_choice import extract_district_year
-    from pipeline.warehouse import ReportSource, connect, load_report
+    from pipeline.warehouse import connect, load_report
 
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,7 +88,7 @@ def main() -> int:
         con = connect(conf.warehouse_path)
         for code, year in partitions:
             for result in extract_district_year(code, year, conf):
-                load_report(con, result.contract(), ReportSource(**result.source_fields()))
+                load_report(con, result.contract(), result.source())
         con.close()
         plain = time.perf_counter() - started
 

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
@@ -97,7 +98,8 @@ class Settings:
         ``overrides`` (CLI flags, tests) replace fields after parsing.
         """
         environ = os.environ if environ is None else environ
-        values, errors = {}, []
+        values: dict[str, Any] = {}
+        errors: list[str] = []
         for name, (attr, parse) in VARIABLES.items():
             raw = environ.get(name)
             if not raw:

@@ -23,7 +23,7 @@ from pipeline.config import Settings
 from pipeline.crawl.catalog import current_documents, read_run_file
 from pipeline.portals.registry import Portal
 from pipeline.report_choice import ReportResult, extract_district_years, read_results
-from pipeline.warehouse import ReportSource, load_report
+from pipeline.warehouse import load_report
 from pipeline.warehouse.batch import (
     PublishBlocked,
     failure_rate,
@@ -103,7 +103,7 @@ def load_district_year(
         )
         return outcome, []
     for result in results:
-        loaded = load_report(con, result.contract(), ReportSource(**result.source_fields()))
+        loaded = load_report(con, result.contract(), result.source())
         outcome.loads.append({"url": result.url, "agency_kind": result.agency_kind, **loaded})
     return outcome, results
 
@@ -166,7 +166,7 @@ def _run_file_names(folder: str | Path) -> list[str]:
 
 def catalog_positions(catalog_dir: Path) -> dict[str, list]:
     """Per portal: the newest committed catalog run file and how many there are."""
-    positions = {}
+    positions: dict[str, list] = {}
     root = Path(catalog_dir)
     if not root.is_dir():
         return positions

@@ -18,17 +18,19 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pipeline import contract
 from pipeline.config import Settings
 from pipeline.crawl.catalog import current_documents
 from pipeline.extract import extract_path
 from pipeline.extract.isolation import ReaderPool, shared_pool
+from pipeline.records import ExtractionResult, ReportSource
 
 STATUS_RANK = {status: rank for rank, status in enumerate(contract.STATUSES)}  # ok = 0 best
 MANIFEST = "reports.json"
@@ -76,28 +78,28 @@ class ReportResult:
     def contract(self) -> dict:
         return contract.loads(Path(self.json_path).read_text(encoding="utf-8"))
 
-    def source_fields(self) -> dict:
-        """Keyword arguments of ``pipeline.warehouse.report_load.ReportSource``."""
-        return {
-            "division_code": self.division_code,
-            "agency_kind": self.agency_kind,
-            "url": self.url,
-            "is_sample": self.is_sample,
-            "published_at": self.published_at,
-            "published_source": self.published_source,
-            "first_seen": self.first_seen,
-            "extracted_at": self.extracted_at,
-            "year": self.year,
-            "agency": self.agency,
-            "sha256": self.sha256,
-        }
+    def source(self) -> ReportSource:
+        """What the warehouse loads beside the contract: the catalog's view of this report."""
+        return ReportSource(
+            division_code=self.division_code,
+            agency_kind=self.agency_kind,
+            url=self.url,
+            is_sample=self.is_sample,
+            published_at=self.published_at,
+            published_source=self.published_source,
+            first_seen=self.first_seen,
+            extracted_at=self.extracted_at,
+            year=self.year,
+            agency=self.agency,
+            sha256=self.sha256,
+        )
 
 
-def _cells(document: dict) -> int:
+def _cells(document: Mapping[str, Any]) -> int:
     return sum(len(document.get(table) or []) for table in contract.TABLES)
 
 
-def _fault(document: dict) -> str | None:
+def _fault(document: ExtractionResult) -> str | None:
     """Why our pipeline, not the document, failed on it (the extractor says which it was)."""
     if not document.get("pipeline_fault"):
         return None
@@ -115,7 +117,7 @@ def report_index(documents: list[dict]) -> dict[DistrictYear, list[list[dict]]]:
     page's link changed) is one report: of groups with the same documents, the one seen last
     is kept.
     """
-    articles: dict[tuple[str | None, str], list[dict]] = {}
+    articles: dict[tuple[Any, Any], list[dict]] = {}  # (division_code, url) of catalog records
     for doc in documents:
         if doc.get("role", "article") == "article":
             articles[(doc.get("division_code"), doc["url"])] = [doc]
@@ -126,7 +128,9 @@ def report_index(documents: list[dict]) -> dict[DistrictYear, list[list[dict]]]:
                 group.append(doc)
     by_year: dict[DistrictYear, list[list[dict]]] = {}
     for (code, _url), group in articles.items():
-        by_year.setdefault((code, group[0].get("year")), []).append(group)
+        year = group[0].get("year")
+        if isinstance(year, int):  # a list title without a year keys no partition
+            by_year.setdefault((code, year), []).append(group)
     index = {}
     for key, groups in by_year.items():
         unique: dict[frozenset, list[dict]] = {}
@@ -149,7 +153,9 @@ def _atomic_json(path: Path, payload) -> None:
     os.replace(tmp, path)
 
 
-def _extract(record: dict, conf: Settings, pool: ReaderPool, out: Path) -> tuple[dict, str | None]:
+def _extract(
+    record: dict, conf: Settings, pool: ReaderPool, out: Path
+) -> tuple[ExtractionResult, str | None]:
     """Extract one archived document into ``out``; a missing or altered archive file is our
     fault, and an altered one is not used: the hash computed while extracting must be the
     catalog's (the crawl checks only names and sizes)."""
@@ -161,8 +167,9 @@ def _extract(record: dict, conf: Settings, pool: ReaderPool, out: Path) -> tuple
     sha = (document.get("source") or {}).get("sha256")
     if fault is None and sha != record.get("sha256"):
         fault = f"archive file {path} has sha256 {sha}, catalog says {record.get('sha256')}"
-        document.update({table: [] for table in (*contract.TABLES, "findings")})
-        document.update(status="failed", errors=[fault], pipeline_fault=True)
+        document["active_disclosure"], document["applications"], document["appeals"] = [], [], []
+        document["findings"] = []
+        document["status"], document["errors"], document["pipeline_fault"] = "failed", [fault], True
     document["source"]["sha256"] = record.get("sha256") or sha
     document["source"]["url"] = record.get("url")
     _atomic_json(out / f"{document['source']['sha256']}.json", document)
@@ -170,7 +177,7 @@ def _extract(record: dict, conf: Settings, pool: ReaderPool, out: Path) -> tuple
 
 
 def choose_report(
-    group: list[dict], extracted: list[tuple[dict, str | None]], out: Path
+    group: list[dict], extracted: list[tuple[ExtractionResult, str | None]], out: Path
 ) -> ReportResult:
     """Of one article group's extracted documents (written to ``out``), keep the one that
     carries the report."""
@@ -198,7 +205,7 @@ def choose_report(
         article_url=article["url"],
         url=best_record["url"],
         final_url=best_record.get("final_url"),
-        sha256=best["source"]["sha256"],
+        sha256=best_record["sha256"],
         archive_path=best_record.get("archive_path", ""),
         status=best["status"],
         errors=[str(e) for e in best.get("errors") or []],
@@ -215,7 +222,7 @@ def choose_report(
             Candidate(
                 r["url"],
                 r.get("role", "article"),
-                d["source"]["sha256"],
+                r["sha256"],
                 d["status"],
                 _cells(d),
                 [str(e) for e in d.get("errors") or []],

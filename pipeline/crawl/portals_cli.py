@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -65,7 +67,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
         if args.attachments:
             result = crawl.run()
-            entries = [d for d in result.documents if d.get("role") == "article"]
+            entries: list[Mapping[str, Any]] = [
+                d for d in result.documents if d.get("role") == "article"
+            ]
             attached = [d for d in result.documents if d.get("role") == "attachment"]
         else:
             try:

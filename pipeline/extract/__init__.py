@@ -15,9 +15,10 @@ from functools import partial
 from pathlib import Path
 
 from pipeline import contract
-from pipeline.extract.grid import Document
+from pipeline.extract.grid import Reading
 from pipeline.extract.html import read_html
 from pipeline.extract.isolation import ReaderPool, shared_pool
+from pipeline.extract.labels import ANNUAL_WORDS, PRE_2019_WORDS, REPORT_WORDS
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
 from pipeline.extract.narrative import narrative
@@ -32,16 +33,13 @@ from pipeline.sniff import sniff
 # reader pool (memory cap, time limit: pipeline/extract/isolation.py). .doc/.wps are converted
 # by LibreOffice in this process (a subprocess already, with its own timeout) and the .docx it
 # writes is read in a worker.
-READERS: dict[str, Callable[[bytes], Document]] = {"html": read_html, "text": read_text}
+READERS: dict[str, Callable[[bytes], Reading]] = {"html": read_html, "text": read_text}
 ISOLATED = {"pdf": "pipeline.extract.pdf:read_pdf", "docx": "pipeline.extract.word:read_docx"}
 CONVERTED = ("doc", "wps")
 # HTML and text are parsed in this process: their size bounds the parse tree (about 10-15× the
 # bytes with lxml), the cell budgets of pipeline.extract.grid bound the grids. Real pages are
 # under 1 MB; Word-exported ones reach 350 KB.
 MAX_MARKUP_BYTES = 16 * 1024 * 1024
-REPORT_WORDS = ("政府信息公开", "政务公开")
-ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
-PRE_2019_WORDS = ("历年累计",)
 TABLE_NAMES = {
     "active_disclosure": "table 二 (主动公开政府信息情况)",
     "applications": "table 三 (收到和处理政府信息公开申请情况)",
@@ -74,8 +72,8 @@ def _failed(
     }
 
 
-def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Document | None:
-    """The reader's Document for ``fmt`` (``pool`` for PDF/Word), None when no reader exists."""
+def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Reading | None:
+    """The reader's Reading for ``fmt`` (``pool`` for PDF/Word), None when no reader exists."""
     if fmt in READERS:
         return READERS[fmt](data)
     if fmt in ISOLATED:
@@ -127,7 +125,7 @@ def extract_bytes(
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
-def assemble(doc: Document, result: ExtractionResult, path: str | None) -> ExtractionResult:
+def assemble(doc: Reading, result: ExtractionResult, path: str | None) -> ExtractionResult:
     """Map a reader's document into ``result`` (a failed skeleton) and decide the status."""
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)
@@ -200,7 +198,7 @@ def extract_path(
 
 def extract_paths(
     paths: Iterable[str | Path], *, fmt: str | None = None, pool: ReaderPool | None = None
-) -> Iterator[dict]:
+) -> Iterator[ExtractionResult]:
     """Extract many files across the reader pool; results in the order of ``paths``.
 
     Caller threads read, sniff, parse HTML/text and map; PDF and Word documents are parsed by

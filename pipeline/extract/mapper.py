@@ -20,8 +20,6 @@ REQUESTER_ORDER = tuple(contract.REQUESTERS)
 PROCEEDING_ORDER = tuple(contract.PROCEEDINGS)
 RESULT_ORDER = tuple(contract.RESULTS)
 APPEAL_CELLS = len(PROCEEDING_ORDER) * len(RESULT_ORDER)
-FORMAT_2021 = frozenset({"issued", "repealed", "in_force"})
-FORMAT_2019 = frozenset({"new_made", "new_published", "total_published"})
 
 
 @dataclass
@@ -183,11 +181,8 @@ class _Walker:
             self.seen.add(key)
             entry = _entry(self.out, "active_disclosure", {"item": item, "measure": measure}, cell)
             self.out.active_disclosure.append(entry)
-        if item in ("regulations", "normative_documents") and self.out.clause_one_format is None:
-            if set(measures) <= FORMAT_2021:
-                self.out.clause_one_format = "2021"
-            elif set(measures) <= FORMAT_2019:
-                self.out.clause_one_format = "2019"
+        if contract.CLAUSE_OF_ITEM[item] == "一" and self.out.clause_one_format is None:
+            self.out.clause_one_format = contract.sub_table_format(item, measures)
 
     @staticmethod
     def _default_measures(item: str, count: int) -> list[str]:

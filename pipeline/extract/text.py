@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.decode import decode
-from pipeline.extract.grid import Cell, CellBudget, Document, Grid
+from pipeline.decode import Decoded, decode
+from pipeline.extract.grid import Cell, CellBudget, Grid, Reading
 from pipeline.extract.labels import HEADING, section_of
 from pipeline.extract.values import is_value, normalize_cell
 
@@ -32,11 +32,14 @@ def _starts_table(cell: str) -> bool:
     return bool(HEADING.match(norm)) and section_of(norm) not in (None, "end") and ("情况" in norm)
 
 
-def read_text(data: bytes | str) -> Document:
+def read_text(data: bytes | str) -> Reading:
     """Rebuild the tables of a text copy; every line spends one cell of a :class:`CellBudget`."""
-    decoded = decode(data) if isinstance(data, bytes) else None
-    cells = split_cells(decoded.text if decoded else data)
-    doc = Document(format="text", text="\n".join(cells))
+    decoded: Decoded | None = None
+    if isinstance(data, bytes):
+        decoded = decode(data)
+        data = decoded.text
+    cells = split_cells(data)
+    doc = Reading(format="text", text="\n".join(cells))
     if decoded:
         doc.errors.extend(decoded.errors)
     budget = CellBudget()

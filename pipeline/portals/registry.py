@@ -149,7 +149,7 @@ def _politeness(raw: Any, entry: str, base: Politeness) -> Politeness:
     if not isinstance(raw, dict):
         raise _fail(entry, "politeness", "must be a mapping")
     known = Politeness.__dataclass_fields__
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
             raise _fail(entry, f"politeness.{key}", f"unknown setting (known: {', '.join(known)})")
@@ -165,7 +165,7 @@ def _link_rule(raw: Any, entry: str) -> LinkRule:
         return LinkRule()
     if not isinstance(raw, dict):
         raise _fail(entry, "link_rule", "must be a mapping with include/exclude/year")
-    out = {}
+    out: dict[str, Any] = {}
     for key in ("include", "exclude"):
         if key in raw:
             patterns = raw[key]
@@ -203,7 +203,7 @@ def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
     """One registry entry; ``index`` names the entry when it has no usable id."""
     if not isinstance(raw, dict):
         raise RegistryError(f"portal #{index + 1}: must be a mapping, got {type(raw).__name__}")
-    entry = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index + 1}"
+    entry: str = raw["id"] if isinstance(raw.get("id"), str) else f"#{index + 1}"
     pid = _str(raw, entry, "id")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", pid):
         raise _fail(entry, "id", "use lower-case letters, digits, '-' and '_' (it names files)")
@@ -220,7 +220,7 @@ def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
     start_urls = _urls(raw, entry)
     hosts = raw.get("allowed_hosts")
     if hosts is None:
-        hosts = sorted({urlsplit(u).hostname.lower() for u in start_urls})
+        hosts = sorted({(urlsplit(u).hostname or "").lower() for u in start_urls})
     if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
         raise _fail(entry, "allowed_hosts", "must be a list of host or host:port strings")
     max_pages = raw.get("max_pages", 50)

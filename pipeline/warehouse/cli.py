@@ -10,13 +10,13 @@ from pathlib import Path
 from pipeline import contract
 from pipeline.config import settings
 from pipeline.portals.registry import load_portals
-from pipeline.records import RegisteredDistrict
+from pipeline.records import RegisteredDistrict, ReportSource
 from pipeline.warehouse.catalog_load import load_catalog
 from pipeline.warehouse.districts import load_districts
 from pipeline.warehouse.marts import build_marts
 from pipeline.warehouse.publish import export_parquet, publish
-from pipeline.warehouse.report_load import ReportSource, load_report
-from pipeline.warehouse.schema import connect
+from pipeline.warehouse.report_load import load_report
+from pipeline.warehouse.schema import connect, scalar
 
 
 def _print(value) -> None:
@@ -36,13 +36,7 @@ def _registry_districts(portals_file: Path) -> list[RegisteredDistrict]:
 
 def _migrate(args) -> int:
     with connect(args.db) as con:
-        _print(
-            {
-                "schema_version": con.execute(
-                    "SELECT max(version) FROM main.schema_version"
-                ).fetchone()[0]
-            }
-        )
+        _print({"schema_version": scalar(con, "SELECT max(version) FROM main.schema_version")})
     return 0
 
 
