@@ -1,15 +1,13 @@
 -- marts.city_ranking: each district's rank within its city and within its province per year,
--- one row per district, year and metric the district's report prints. Standard competition
--- ranking (RANK(): ties share a rank, the next rank is skipped); rank 1 is the highest value.
--- Every value carries its base (sample_size: the denominator of a rate or share; null for a
--- count, which needs none). A value is not ranked when it is null (a blank input cell) or its
--- base is below the configured minimum (GONGKAI_MIN_RANK_BASE, default 10, variable
--- min_rank_base set by build_marts): a district with 5 applications does not top the grant-rate
--- ranking. Measures whose meaning depends on the template (permits, penalties, fees) are ranked
--- only among districts reporting in the same template (metric_format); a metric the district's
--- template or report does not print (fees in 万元 in a 2019-format report, a missing table) has
--- no row.
+-- one row per district, year and metric its report prints, with the value's base (sample_size,
+-- the denominator of a rate or share; null for a count). RANK(): ties share a rank, 1 = highest.
+-- A null value, or a rate whose base is below GONGKAI_MIN_RANK_BASE (default 10), is not ranked.
 -- depends: district_year
+
+-- Template-dependent measures (permits, penalties, fees) rank only among districts reporting in
+-- the same template (metric_format); a metric the district's template or report does not print
+-- (fees in 万元 in a 2019-format report, a missing table) has no row. The minimum is the
+-- variable min_rank_base set by build_marts.
 
 CREATE OR REPLACE TABLE marts.city_ranking AS
 WITH d AS (

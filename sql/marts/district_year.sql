@@ -1,12 +1,12 @@
 -- marts.district_year: one row per district and year, from the district government's current
--- report (core.current_district_report; department reports never enter).
--- No figure from missing inputs: a value (sum, rate, share, change) is null when any printed
--- cell it needs is blank (or held a value no cell can hold) or its table is missing; blank is
--- never counted as zero. blank_input_cells / missing_tables say how complete each row is.
+-- report (core.current_district_report; department reports never enter). No figure from
+-- missing inputs: a sum, rate, share or change is null when a printed cell it needs is blank
+-- or its table missing (blank_input_cells / missing_tables say how complete the row is).
+-- depends:
+
 -- Rates are over （七）总计 of the 总计 column; corrected shares are corrected / (total - pending)
 -- of table 四 as printed. Year-over-year changes are this year minus last year, left null when
 -- there is no previous report or the measure's template changed (yoy_note says which).
--- depends:
 
 CREATE OR REPLACE TABLE marts.district_year AS
 WITH cur AS (

@@ -1,13 +1,14 @@
 -- marts.text_reuse: how much of a report's narrative repeats the same agency's report of the
--- year before (evaluators have found reports 90 % identical to the previous year's). Per
--- current report (district governments and departments), against the current report of the
--- same district, agency kind and agency for year - 1.
--- Measure: character 5-gram containment. Both narratives (core.report_text: the text outside
--- the statistics tables) lose every digit (0-9, ０-９) and every whitespace character, so a
--- changed figure or a line break does not count as new text; reused_share = the number of
--- distinct 5-character sequences of this year's text that also occur in last year's / the
--- number of distinct 5-character sequences of this year's text.
+-- year before, as character 5-gram containment (evaluators have found reports 90 % identical to
+-- the previous year's). Per current report, against the same district's, agency kind's and
+-- agency's current report for year - 1.
 -- depends:
+
+-- Measure: both narratives (core.report_text: the text outside the statistics tables) lose
+-- every digit (0-9, ０-９) and every whitespace character, so a changed figure or a line break
+-- does not count as new text; reused_share = the number of distinct 5-character sequences of
+-- this year's text that also occur in last year's / the number of distinct 5-character
+-- sequences of this year's text.
 
 CREATE OR REPLACE TABLE marts.text_reuse AS
 WITH cur AS (

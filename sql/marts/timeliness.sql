@@ -1,12 +1,13 @@
--- marts.timeliness: late and missing reports per city and year, as transparency evaluators
--- count them. Every expected district-year counts once (expected as in marts.coverage: the
--- registry's districts and any district with a loaded district-government report, for every
--- configured year): on time or late by marts.district_year.days_after_deadline (county-level
--- government: 31 March of the next year), date unknown when a usable report has no printed
--- publication date, unreadable when the district's only reports failed or are unsupported,
--- missing when no report was loaded. Read from core and district_year, not from marts.coverage,
--- so it does not wait for coverage's blocking check.
+-- marts.timeliness: late and missing district-government reports per city and year, as
+-- transparency evaluators count them: on time or late by marts.district_year.days_after_deadline
+-- (31 March of the next year), date unknown, unreadable, missing.
 -- depends: district_year
+
+-- Every expected district-year counts once, expected as in marts.coverage (the registry's
+-- districts and any district with a loaded district-government report, every configured year).
+-- Date unknown: a usable report without a printed publication date; unreadable: the district's
+-- only reports failed or are unsupported; missing: no report loaded. Read from core and
+-- district_year, not marts.coverage, so it does not wait for coverage's blocking check.
 
 CREATE OR REPLACE TABLE marts.timeliness AS
 WITH expected AS (
