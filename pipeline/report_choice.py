@@ -283,7 +283,7 @@ def extract_district_year(
 ) -> list[ReportResult]:
     """Extract the reports of one district × covered year (see :func:`extract_district_years`)."""
     key = (division_code, year)
-    return extract_district_years([key], conf=conf, documents=documents, pool=pool)[key]
+    return extract_district_years([key], conf, documents=documents, pool=pool)[key]
 
 
 def read_results(division_code: str, year: int, conf: Settings) -> list[ReportResult] | None:

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import dagster as dg
 import duckdb
+import pytest
 
 from assets.definitions import build_definitions
-from assets.run import LAUNCHED_BY, run_all
+from assets.run import LAUNCHED_BY, PortTaken, run_all, serve_samples
+from pipeline.portals.registry import load_portals
 from pipeline.samples.facts import load_facts
 from pipeline.samples.serve import serving
 from pipeline.samples.site import SITE_DIR, ensure_site
@@ -182,3 +185,15 @@ def sample_marts(conf) -> tuple[set, set, list, dict]:
     finally:
         con.close()
     return quality, blanks, reports, timeliness
+
+
+def test_a_taken_port_stops_make_run_with_a_message(conf, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.2", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        registry = moved_registry(conf.portals_file, port, tmp_path / "portals.yaml")
+        with pytest.raises(PortTaken) as stop:
+            serve_samples(load_portals(registry))
+    message = str(stop.value)
+    assert f"port {port}" in message and "GONGKAI_PORTALS" in message
