@@ -57,6 +57,8 @@ class CatalogDocument(TypedDict):
     # documents only: when it was published and how we know (pipeline/crawl/published.py)
     published_at: NotRequired[str | None]
     published_source: NotRequired[str | None]
+    # list pages only: sha256 of the report entries on the page (unchanged: not stored again)
+    entries: NotRequired[str]
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,10 @@ class Listing:
     title: str
     year: int | None
     agency: str
-    agency_kind: str  # "district" | "department"
+    agency_kind: str  # "district" | "department" | "other" (a government not in the registry)
     role: str  # "article" | "attachment"
     parent_url: str | None = None
+    division_code: str | None = None  # another registry district's, when the title names it
 
 
 def catalog_document(
@@ -94,6 +97,7 @@ def catalog_document(
     content_type: str | None = None,
     published_at: str | None = None,
     published_source: str | None = None,
+    entries: str | None = None,
 ) -> CatalogDocument:
     """The catalog record of a resource fetched at ``fetched_at`` (also its ``last_seen``)."""
     record: CatalogDocument = {
@@ -127,6 +131,8 @@ def catalog_document(
     if kind == "document":
         record["published_at"] = published_at
         record["published_source"] = published_source
+    if entries is not None:
+        record["entries"] = entries
     return record
 
 

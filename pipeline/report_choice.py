@@ -148,9 +148,13 @@ def report_groups(documents: list[dict], division_code: str, year: int) -> list[
 def _atomic_json(path: Path, payload) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, ensure_ascii=False, allow_nan=False, indent=1)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False, allow_nan=False, indent=1)
+        os.replace(tmp, path)
+    except BaseException:  # a value JSON cannot hold, a full disk: no .tmp is left behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _extract(

@@ -117,7 +117,7 @@ def publish(
         with temp.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, target)
-    except Exception:
+    except BaseException:  # an interrupt too: no half-written copy is left beside the target
         _remove(temp)
         raise
     finally:
@@ -181,9 +181,13 @@ def export_parquet(
         for name in marts:
             path = out / f"{name}.parquet"
             temp = out / f".{name}.parquet.tmp"
-            table = con.sql(f"SELECT * FROM marts.{_quote(name)}").to_arrow_table()
-            pq.write_table(_with_comments(con, name, table), temp, compression="zstd")
-            os.replace(temp, path)
+            try:
+                table = con.sql(f"SELECT * FROM marts.{_quote(name)}").to_arrow_table()
+                pq.write_table(_with_comments(con, name, table), temp, compression="zstd")
+                os.replace(temp, path)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
             written[name] = str(path)
     finally:
         if own:
