@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 CONTRACT = "gongkai.report/1"
 STATUSES = ("ok", "flagged", "partial", "unsupported", "failed")
@@ -210,6 +211,6 @@ def _json_int(text: str) -> int | Decimal:
     return int(text) if len(text) <= 20 else Decimal(text)
 
 
-def loads(text: str) -> object:
+def loads(text: str) -> Any:
     """Parse a contract document; a hostile number (5,000 digits, NaN) parses, the rule judges."""
     return json.loads(text, parse_int=_json_int)

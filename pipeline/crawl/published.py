@@ -166,6 +166,7 @@ def publication(
     article: tuple[datetime, str] | None, listed: datetime | None, modified_header: str | None
 ) -> dict:
     """``published_at`` (ISO 8601) and ``published_source`` of a document, best source first."""
+    when: datetime | None
     if article is not None:
         when, source = article
     elif listed is not None:

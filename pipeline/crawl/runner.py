@@ -388,12 +388,11 @@ class PortalCrawl:
         self, url: str, body: bytes | None, charset: str | None, sniffed: str, modified: str | None
     ) -> dict:
         """Publication date and its source; sample or not, decided per document."""
-        html = sniffed in ("html", "text") and body is not None
-        printed = article_date(body, charset) if html else None
+        printed, is_sample = None, self.portal.sample
+        if sniffed in ("html", "text") and body is not None:  # a page the crawl parsed
+            printed = article_date(body, charset)
+            is_sample = is_sample and SAMPLE_MARK in decode_bytes(body, charset)
         found = publication(printed, self.list_dates.get(url), modified)
-        is_sample = self.portal.sample
-        if is_sample and html:
-            is_sample = SAMPLE_MARK in decode_bytes(body, charset)
         return {**found, "is_sample": is_sample}
 
     @staticmethod

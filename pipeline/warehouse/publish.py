@@ -147,9 +147,9 @@ def _with_comments(con: duckdb.DuckDBPyConnection, mart: str, table: pa.Table) -
         f.with_metadata({"comment": comments[f.name]}) if comments.get(f.name) else f
         for f in table.schema
     ]
-    metadata = {
+    metadata: dict[bytes | str, bytes | str] = {
         "gongkai.table": f"marts.{mart}",
-        "gongkai.table_comment": (table_comment[0] if table_comment else None) or "",
+        "gongkai.table_comment": str((table_comment[0] if table_comment else None) or ""),
         "gongkai.column_comments": json.dumps(
             {f.name: comments.get(f.name) for f in table.schema}, ensure_ascii=False
         ),
