@@ -109,7 +109,7 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
         result["errors"] = [reason, *doc.errors]
         return result
     try:
-        mapping = map_grids(doc.grids)
+        mapping = map_grids(doc.grids, meta.year)
     except Exception as exc:  # a mapper bug: ours to fix, never the document's
         result["errors"] = [f"template mapping failed: {type(exc).__name__}: {exc}"]
         result["pipeline_fault"] = True
