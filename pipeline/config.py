@@ -55,6 +55,8 @@ class Settings:
     user_agent: str
     reader_timeout: float = 60.0  # seconds per PDF/Word document in the isolated reader
     reader_memory_mb: int = 1024  # address-space cap of the isolated reader process
+    ocr_memory_mb: int = 2048  # address-space cap of the OCR worker (ONNX runtime + models)
+    ocr_page_timeout: float = 30.0  # seconds of OCR per page before the document fails
     extracted_dir: Path = DATA_DIR / "out" / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
 
@@ -89,6 +91,8 @@ def settings() -> Settings:
         ),
         reader_timeout=_float("GONGKAI_READER_TIMEOUT", 60.0),
         reader_memory_mb=_int("GONGKAI_READER_MEMORY_MB", 1024),
+        ocr_memory_mb=_int("GONGKAI_OCR_MEMORY_MB", 2048),
+        ocr_page_timeout=_float("GONGKAI_OCR_PAGE_TIMEOUT", 30.0),
         extracted_dir=_path("GONGKAI_EXTRACTED_DIR", out / "extracted"),
         max_failure_rate=_float("GONGKAI_MAX_FAILURE_RATE", 0.25),
     )

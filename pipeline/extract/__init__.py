@@ -21,6 +21,7 @@ from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
 from pipeline.extract.text import read_text
 from pipeline.extract.validate import findings as rule_findings
+from pipeline.extract.validate import ocr_findings
 from pipeline.extract.values import normalize_cell
 from pipeline.extract.word import read_binary_word
 from pipeline.sniff import sniff
@@ -28,10 +29,31 @@ from pipeline.sniff import sniff
 # PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
 # pipeline/extract/isolation.py. .doc/.wps are converted by LibreOffice in this process (it is
 # a subprocess already, with its own timeout) and the .docx is read in the child.
+SCANNED = "no text layer"  # the PDF reader's verdict for pages that are images only
+
+
+def read_pdf(data: bytes, *, reader=None, ocr=None) -> Document:
+    """A PDF read from its text layer, or by OCR when it has none (a scanned report) or when a
+    report's tables are not in it (pasted as images). Both run in isolated workers."""
+    doc = (reader or isolated("pipeline.extract.pdf:read_pdf", "pdf"))(data)
+    scanned = doc.verdict is not None and doc.verdict[1].startswith(SCANNED)
+    image_tables = doc.verdict is None and not doc.grids and _is_report(doc.text, False)
+    if not (scanned or image_tables):
+        return doc
+    read = (ocr or isolated("pipeline.extract.ocr:read_scanned_pdf", "pdf"))(data)
+    if read.fault or scanned:
+        return read
+    if not read.grids:
+        return doc
+    read.text = f"{doc.text}\n{read.text}"
+    read.title = doc.title or read.title
+    return read
+
+
 READERS: dict[str, Callable[[bytes], Document]] = {
     "html": read_html,
     "text": read_text,
-    "pdf": isolated("pipeline.extract.pdf:read_pdf", "pdf"),
+    "pdf": read_pdf,
     "docx": isolated("pipeline.extract.word:read_docx", "docx"),
     "doc": partial(
         read_binary_word, fmt="doc", docx_reader=isolated("pipeline.extract.word:read_docx", "doc")
@@ -104,6 +126,8 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)
     result["report"] = {"agency": meta.agency, "year": meta.year, "title": meta.title}
+    if doc.ocr:
+        result["source"]["ocr"] = True
     if doc.verdict is not None:
         result["status"], reason = doc.verdict
         result["errors"] = [reason, *doc.errors]
@@ -137,7 +161,9 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
         "active_disclosure": mapping.clause_one_format,
         "other_handling": mapping.other_handling,
     }
-    result["findings"] = rule_findings(mapping.applications, mapping.appeals)
+    result["findings"] = rule_findings(mapping.applications, mapping.appeals) + ocr_findings(
+        {t: result[t] for t in contract.TABLES}
+    )
     missing = [t for t in contract.TABLES if t not in found]
     if missing:
         result["status"] = "partial"

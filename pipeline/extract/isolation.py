@@ -39,7 +39,15 @@ TIMEOUT_S = 60.0
 MEMORY_MB = 1024
 SWITCH_INTERVAL_S = 0.0005
 MAX_JOBS = 200  # recycle the worker now and then: CPython rarely returns freed memory
-READERS = frozenset({"pipeline.extract.pdf:read_pdf", "pipeline.extract.word:read_docx"})
+# Readers by worker kind: each kind has its own workers and limits, and imports only its own
+# readers (the OCR models would double the PDF worker's memory).
+KINDS = {
+    "reader": frozenset({"pipeline.extract.pdf:read_pdf", "pipeline.extract.word:read_docx"}),
+    "ocr": frozenset(
+        {"pipeline.extract.ocr:read_scanned_pdf", "pipeline.extract.ocr:read_table_images"}
+    ),
+}
+READERS = frozenset().union(*KINDS.values())
 _HEADER = struct.Struct("!Q")
 
 Reader = Callable[[bytes], Document]
@@ -64,7 +72,10 @@ def _read_frame(stream) -> bytes | None:
 
 def document_to_json(doc: Document) -> bytes:
     grids = [
-        [[[c.text, c.table, c.row, c.col, c.source, c.page] for c in row] for row in grid]
+        [
+            [[c.text, c.table, c.row, c.col, c.source, c.page, c.ocr_confidence] for c in row]
+            for row in grid
+        ]
         for grid in doc.grids
     ]
     return json.dumps(
@@ -76,6 +87,7 @@ def document_to_json(doc: Document) -> bytes:
             "errors": doc.errors,
             "verdict": doc.verdict,
             "fault": doc.fault,
+            "ocr": doc.ocr,
         },
         ensure_ascii=False,
     ).encode("utf-8")
@@ -86,7 +98,14 @@ def document_from_json(payload: bytes) -> Document:
     grids = [[[Cell(*cell) for cell in row] for row in grid] for grid in raw["grids"]]
     verdict = tuple(raw["verdict"]) if raw["verdict"] else None
     return Document(
-        raw["format"], grids, raw["text"], raw["title"], raw["errors"], verdict, raw["fault"]
+        raw["format"],
+        grids,
+        raw["text"],
+        raw["title"],
+        raw["errors"],
+        verdict,
+        raw["fault"],
+        raw.get("ocr", False),
     )
 
 
@@ -109,14 +128,17 @@ def _resolve(name: str) -> Reader:
     return getattr(importlib.import_module(module), function)
 
 
-def serve(memory_mb: int, timeout: float) -> None:
+def serve(memory_mb: int, timeout: float, kind: str = "reader") -> None:
     """Worker loop: read (header, bytes) frames from stdin, answer with Document frames.
 
     A job that outlives the parent's timeout ends the worker by SIGALRM: the parent kills it
     then anyway, and a worker whose parent died must not spin on a hostile file forever.
     """
-    for name in READERS:  # import the parsers before the cap and before the first document
+    for name in KINDS[kind]:  # import the parsers before the cap and the first document
         _resolve(name)
+    warm = getattr(importlib.import_module(next(iter(KINDS[kind])).split(":")[0]), "warm", None)
+    if warm is not None:
+        warm()  # e.g. the OCR models: loaded once per worker, before the cap
     _cap_memory(memory_mb)
     # The PDF triage thread (pdfium, GIL released) overlaps pdfplumber (pure Python); with the
     # default 5 ms switch interval it would wait that long for the GIL after every pdfium call.
@@ -163,9 +185,12 @@ def serve(memory_mb: int, timeout: float) -> None:
 class Worker:
     """One warm child process that reads documents one at a time."""
 
-    def __init__(self, *, timeout: float = TIMEOUT_S, memory_mb: int = MEMORY_MB) -> None:
+    def __init__(
+        self, *, timeout: float = TIMEOUT_S, memory_mb: int = MEMORY_MB, kind: str = "reader"
+    ) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
+        self.kind = kind
         self._process: subprocess.Popen | None = None
         self._jobs = 0
         self._lock = threading.Lock()
@@ -188,6 +213,7 @@ class Worker:
                 "pipeline.extract.isolation",
                 str(self.memory_mb),
                 str(self.timeout),
+                self.kind,
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -283,25 +309,42 @@ def _death_reason(code: int | None, memory_mb: int) -> str:
     return f"reader process died (exit code {code})"
 
 
-_shared: Worker | None = None
+_shared: dict[str, Worker] = {}
 _shared_lock = threading.Lock()
+OCR_JOB_PAGES = 10  # the OCR job's time limit covers this many table pages
 
 
-def shared_worker() -> Worker:
-    """The process-wide worker used by :func:`isolated` readers (GONGKAI_READER_* settings)."""
-    global _shared
+def kind_of(reader: str) -> str:
+    """The worker kind that runs ``reader`` (an unknown reader is refused by the worker)."""
+    return next((k for k, names in KINDS.items() if reader in names), "reader")
+
+
+def shared_worker(kind: str = "reader") -> Worker:
+    """The process-wide worker of a kind used by :func:`isolated` readers: ``reader``
+    (GONGKAI_READER_* settings) or ``ocr`` (GONGKAI_OCR_MEMORY_MB, and the per-page limit
+    GONGKAI_OCR_PAGE_TIMEOUT, which the OCR reader enforces page by page)."""
     with _shared_lock:
-        if _shared is None:
+        if kind not in _shared:
             config = settings()
-            _shared = Worker(timeout=config.reader_timeout, memory_mb=config.reader_memory_mb)
-        return _shared
+            if kind == "ocr":
+                _shared[kind] = Worker(
+                    timeout=config.ocr_page_timeout * OCR_JOB_PAGES,
+                    memory_mb=config.ocr_memory_mb,
+                    kind="ocr",
+                )
+            else:
+                _shared[kind] = Worker(
+                    timeout=config.reader_timeout, memory_mb=config.reader_memory_mb
+                )
+        return _shared[kind]
 
 
 def isolated(reader: str, fmt: str) -> Reader:
-    """A reader that runs ``reader`` (``"module:function"``) in the shared worker."""
+    """A reader that runs ``reader`` (``"module:function"``) in the shared worker of its kind."""
+    kind = kind_of(reader)
 
     def read(data: bytes) -> Document:
-        return shared_worker().run(reader, data, fmt)
+        return shared_worker(kind).run(reader, data, fmt)
 
     read.__name__ = f"isolated_{reader.rsplit(':', 1)[-1]}"
     read.__doc__ = f"{reader} run in the isolated worker process ({fmt})."
@@ -317,7 +360,8 @@ def run_isolated(
     memory_mb: int = MEMORY_MB,
 ) -> Document:
     """One-off: run ``reader`` on ``data`` in a fresh child process, then stop it."""
-    worker = Worker(timeout=timeout, memory_mb=memory_mb)
+    kind = kind_of(reader)
+    worker = Worker(timeout=timeout, memory_mb=memory_mb, kind=kind)
     try:
         return worker.run(reader, data, fmt)
     finally:
@@ -329,4 +373,5 @@ if __name__ == "__main__":
     serve(
         int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_MB,
         float(sys.argv[2]) if len(sys.argv) > 2 else TIMEOUT_S,
+        sys.argv[3] if len(sys.argv) > 3 else "reader",
     )

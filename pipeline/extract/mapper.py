@@ -53,6 +53,8 @@ def _entry(keys: dict, cell: Cell, money: bool = False) -> dict:
     entry["value"] = parse_value(cell.text, money=money)
     entry["raw"] = " ".join(cell.text.split())
     entry.update(cell.provenance())
+    if cell.ocr_confidence is not None:
+        entry["ocr_confidence"] = cell.ocr_confidence
     return entry
 
 
@@ -132,6 +134,9 @@ class _Walker:
             self._ad_values(row_item, values)
         elif self.section == "applications" and row_outcome:
             self._apps_values(row_outcome, values)
+        elif self.section == "applications" and label_cells and len(values) == len(REQUESTER_ORDER):
+            label = " ".join(normalize_cell(c.text) for c in label_cells)
+            self.out.errors.append(f"table 三: row label {label!r} not recognised; row skipped")
         elif self.section == "appeals":
             self.appeal_values.extend(values)
 
