@@ -13,7 +13,7 @@ import hashlib
 import dagster as dg
 
 from assets.crawl import portal_documents
-from assets.extract import report_facts
+from assets.extract import extracted_reports
 from assets.partitions import (
     district_year_key,
     districts,
@@ -22,7 +22,7 @@ from assets.partitions import (
 from assets.warehouse import MART_KEYS, analyst_copy, warehouse_catalog, warehouse_reports
 from pipeline.config import settings
 from pipeline.crawl.catalog import current_documents, run_files
-from pipeline.reports import document_fingerprint
+from pipeline.report_choice import document_fingerprint
 
 PORTAL_TAG = "gongkai/portal"
 NIGHTLY_CRON = "0 2 * * *"
@@ -46,7 +46,7 @@ crawl_job = dg.define_asset_job(
 )
 extract_load_job = dg.define_asset_job(
     "extract_and_load",
-    selection=dg.AssetSelection.assets(report_facts, warehouse_reports),
+    selection=dg.AssetSelection.assets(extracted_reports, warehouse_reports),
     description="Extract one district × year from the catalog and load it into the warehouse.",
 )
 marts_job = dg.define_asset_job(

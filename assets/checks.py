@@ -11,13 +11,13 @@ import warnings
 
 import dagster as dg
 
-from assets.extract import report_facts
+from assets.extract import extracted_reports
 from assets.partitions import district_years, split_key
 from assets.resources import DUCKDB_POOL, Warehouse
 from assets.warehouse import warehouse_reports
 from pipeline.config import settings
-from pipeline.reports import read_results
-from pipeline.warehouse.reports import report_id_of
+from pipeline.report_choice import read_results
+from pipeline.warehouse.report_load import report_id_of
 
 COVERAGE = dg.AssetKey(["marts", "coverage"])
 QUALITY = dg.AssetKey(["marts", "quality"])
@@ -45,7 +45,7 @@ def _results(context):
 
 
 @_per_district_year(
-    asset=report_facts,
+    asset=extracted_reports,
     description="The contract's rules (carry_balance, outcome_sum, requester_sum, "
     "appeal_sum) hold in every report of the district-year. A failing "
     "rule is the source's arithmetic: a warning, the report still loads.",
@@ -65,7 +65,7 @@ def contract_rules(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResul
 
 
 @_per_district_year(
-    asset=report_facts,
+    asset=extracted_reports,
     blocking=True,
     description="No report failed because of the pipeline (a reader crash, a format "
     "without reader, an archived file missing or altered). An error: the "

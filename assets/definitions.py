@@ -14,14 +14,14 @@ from assets.automation import (
 )
 from assets.checks import CHECKS
 from assets.crawl import portal_documents
-from assets.extract import report_facts
+from assets.extract import extracted_reports
 from assets.resources import Warehouse
 from assets.warehouse import analyst_copy, marts, warehouse_catalog, warehouse_reports
 
 defs = dg.Definitions(
     assets=[
         portal_documents,
-        report_facts,
+        extracted_reports,
         warehouse_reports,
         warehouse_catalog,
         marts,

@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets.crawl import portal_documents
 from assets.partitions import district_years, split_key
-from pipeline.reports import ReportResult, extract_district_year, preview_markdown
+from pipeline.report_choice import ReportResult, extract_district_year, preview_markdown
 
 
 def report_metadata(results: list[ReportResult]) -> dict:
@@ -59,7 +59,7 @@ def report_metadata(results: list[ReportResult]) -> dict:
     "the crawl catalog (article page or attachment, best status wins); contract JSON "
     "under GONGKAI_EXTRACTED_DIR/<code>/<year>/.",
 )
-def report_facts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def extracted_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     code, year = split_key(context)
     results = extract_district_year(code, year)
     if not results:

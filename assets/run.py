@@ -175,7 +175,7 @@ class Session:
 def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
     import duckdb
 
-    from pipeline.reports import read_results
+    from pipeline.report_choice import read_results
 
     statuses: Counter = Counter()
     faults = 0

@@ -8,11 +8,11 @@ below), never once per partition of a backfill.
 import dagster as dg
 
 from assets.crawl import portal_documents
-from assets.extract import report_facts
+from assets.extract import extracted_reports
 from assets.partitions import district_years, registry, split_key
 from assets.resources import DUCKDB_POOL, Warehouse
 from pipeline.config import settings
-from pipeline.reports import read_results
+from pipeline.report_choice import read_results
 from pipeline.warehouse import (
     ReportSource,
     build_marts,
@@ -36,7 +36,7 @@ BATCHED = (
 
 @dg.asset(
     partitions_def=district_years,
-    deps=[report_facts],
+    deps=[extracted_reports],
     group_name="warehouse",
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
@@ -50,7 +50,7 @@ def warehouse_reports(
     results = read_results(code, year)
     if results is None:
         raise dg.Failure(
-            f"{code} {year} was never extracted: materialize report_facts first",
+            f"{code} {year} was never extracted: materialize extracted_reports first",
             allow_retries=False,
         )
     loaded = []
@@ -83,7 +83,7 @@ def warehouse_reports(
 )
 def warehouse_catalog(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        districts = load_districts(con, registry())
+        districts = load_districts(con, [portal.district for portal in registry()])
         new = load_catalog(con, settings().catalog_dir)
     return dg.MaterializeResult(
         metadata={

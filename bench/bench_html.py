@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.extract import extract_bytes
 from pipeline.extract.decode import decode_bytes
 from pipeline.samples.render import render_html
-from tests.extract.reports import report
+from tests.extract.contract_reports import report
 
 REPEATS = 15
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"

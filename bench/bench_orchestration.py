@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def build_catalog(archive: Path) -> list[tuple[str, int]]:
     """The sample facts' HTML reports as archived documents of one catalog run file each."""
+    from pipeline.records import Listing, catalog_document
     from pipeline.samples.facts import load_facts
     from pipeline.samples.render import render_html
 
@@ -39,24 +40,20 @@ def build_catalog(archive: Path) -> list[tuple[str, int]]:
         (archive / sha[:2]).mkdir(parents=True, exist_ok=True)
         (archive / sha[:2] / f"{sha}.html").write_bytes(body)
         code, year = code_of[report["portal"]], report["year"]
-        record = {
-            "kind": "document",
-            "portal": report["portal"],
-            "division_code": code,
-            "url": f"http://bench.test/{code}/{year}.html",
-            "title": f"{year}年年度报告",
-            "year": year,
-            "agency": report["facts"]["report"]["agency"],
-            "agency_kind": "district",
-            "role": "article",
-            "parent_url": None,
-            "sniffed_type": "html",
-            "sha256": sha,
-            "archive_path": f"{sha[:2]}/{sha}.html",
-            "is_sample": True,
-            "first_seen": "2025-01-20T00:00:00.000000Z",
-            "last_seen": "2025-01-20T00:00:00.000000Z",
-        }
+        agency = report["facts"]["report"]["agency"]
+        record = catalog_document(
+            run_id="20250120T000000000000Z-bench",
+            portal=report["portal"],
+            division_code=code,
+            url=f"http://bench.test/{code}/{year}.html",
+            listing=Listing(f"{year}年年度报告", year, agency, "district", "article"),
+            sniffed_type="html",
+            size=len(body),
+            sha256=sha,
+            archive_path=f"{sha[:2]}/{sha}.html",
+            is_sample=True,
+            fetched_at="2025-01-20T00:00:00.000000Z",
+        )
         folder = archive / "catalog" / report["portal"]
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / "20250120T000000000000Z-bench.jsonl").open("a", encoding="utf-8") as fh:
@@ -81,7 +78,7 @@ def main() -> int:
         partitions = build_catalog(root / "archive")
 
         from pipeline.config import settings
-        from pipeline.reports import extract_district_year
+        from pipeline.report_choice import extract_district_year
         from pipeline.warehouse import ReportSource, connect, load_report
 
         started = time.perf_counter()

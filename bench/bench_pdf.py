@@ -32,7 +32,7 @@ from pipeline.extract.isolation import SWITCH_INTERVAL_S, Worker
 from pipeline.extract.pdf import read_pdf
 from pipeline.extract.pdf_tables import TABLE_SETTINGS
 from pipeline.samples.render_pdf import render_pdf
-from tests.extract.reports import report
+from tests.extract.contract_reports import report
 
 READ_PDF = "pipeline.extract.pdf:read_pdf"
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"

@@ -27,6 +27,7 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import contract
+from pipeline.records import RegisteredDistrict
 from pipeline.warehouse import (
     ReportSource,
     build_marts,
@@ -36,7 +37,7 @@ from pipeline.warehouse import (
     publish,
 )
 from pipeline.warehouse.cells import to_cells
-from pipeline.warehouse.reports import report_id_of
+from pipeline.warehouse.report_load import report_id_of
 
 OUT = Path(__file__).resolve().parent / "out"
 FIRST_YEAR = 2018
@@ -122,7 +123,7 @@ def run_scale(districts: int, years: int, out: Path) -> dict:
     load_districts(
         con,
         [
-            (code(d), f"合成区{d}", f"合成市{d // 10}", f"合成省{d // 300}")
+            RegisteredDistrict(code(d), f"合成区{d}", f"合成市{d // 10}", f"合成省{d // 300}")
             for d in range(districts)
         ],
     )

@@ -10,7 +10,7 @@ COMMAND_MODULES = [
     "pipeline.extract.cli",
     "pipeline.warehouse.cli",
     "pipeline.crawl.cli",
-    "pipeline.portals.cli",
+    "pipeline.crawl.portals_cli",
     "pipeline.samples.serve",
 ]
 

@@ -26,6 +26,8 @@ HTML_MARKS = (
 
 
 def sniff(data: bytes) -> str:
+    from pipeline.extract.decode import wide_encoding  # pipeline.extract imports this module
+
     head = data[:2048]
     if b"%PDF-" in head[:1024]:
         return "pdf"
@@ -35,16 +37,25 @@ def sniff(data: bytes) -> str:
         if "WordDocument".encode("utf-16-le") in data[:65536]:
             return "doc"
         return "wps" if b"W\x00P\x00S" in data[:65536] or b"WPS" in data[:65536] else "unknown"
+    wide = wide_encoding(head)
+    if wide:  # UTF-16/32 markup or text, with or without BOM: judge its characters
+        head = data[:4096].decode(wide, errors="replace").encode("utf-8", errors="replace")
+    elif b"\x00" in head:
+        if head.count(0) > len(head) // 10:
+            return "unknown"
+        head = head.replace(b"\x00", b"")  # a few stray NULs in a page: removed when decoding
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if any(mark in lowered for mark in HTML_MARKS):
         return "html"
-    if b"\x00" in head:
-        return "unknown"
-    for codec in ("utf-8", "gb18030"):
-        try:
-            data[:4096].decode(codec)
-            return "text"
-        except UnicodeDecodeError as exc:
-            if exc.start >= 4090:  # cut mid-character at the sample's end
-                return "text"
-    return "unknown"
+    return "text" if _is_text(head) else "unknown"
+
+
+def _is_text(head: bytes) -> bool:
+    """Text when the sample decodes (99 % of its bytes, see decode) and is not control codes."""
+    from pipeline.extract.decode import decode
+
+    sample = decode(head[:-4] if len(head) > 8 else head, detect=False)
+    if sample.replaced > max(1, len(head.translate(None, bytes(range(128)))) // 100):
+        return False
+    controls = sum(1 for ch in sample.text if ch < " " and ch not in "\t\n\r\f")
+    return controls <= len(sample.text) // 100

@@ -1,25 +1,21 @@
 """From pages to candidate documents: list entries, attachments, covered year, publishing agency.
 
-Pages are decoded by :func:`pipeline.extract.decode.decode_bytes` (declared charset read as its
-superset, then detection) before lxml sees them, and parsed with entities and network off.
+Pages are parsed by :mod:`pipeline.portals.links`, the HTML reading the adapters share.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
-import lxml.html
-
-from pipeline.extract.decode import decode_bytes
+from pipeline.portals.links import canonical, parse_html
 from pipeline.portals.registry import Portal
 
 DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et")
 # Download endpoints that carry no extension (download.jsp?id=…, /attach/…, getFile?…).
 DOWNLOAD_HINT = re.compile(r"download|attach|getfile|fileid|filedown|downfile|/upload/", re.I)
 ONCLICK_URL = re.compile(r"""["']([^"'\s]+)["']""")
-_PARSER = lxml.html.HTMLParser(no_network=True, recover=True)
 
 
 @dataclass(frozen=True)
@@ -31,36 +27,6 @@ class Entry:
     year: int | None
     agency: str
     agency_kind: str  # "district" | "department"
-
-
-def canonical(url: str) -> str:
-    return urldefrag(url)[0]
-
-
-def parse_html(data: bytes, charset: str | None = None):
-    text = decode_bytes(data, charset)
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    if not text.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
-    except (ValueError, lxml.etree.ParserError):
-        return None
-
-
-def page_links(data: bytes, base: str, charset: str | None = None) -> list[tuple[str, str]]:
-    """(absolute url, title) for every ``<a href>`` of an HTML list page, in page order."""
-    root = parse_html(data, charset)
-    if root is None:
-        return []
-    out = []
-    for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
-            continue
-        title = (a.get("title") or a.text_content() or "").strip()
-        out.append((canonical(urljoin(base, href)), " ".join(title.split())))
-    return out
 
 
 def _is_document_url(url: str) -> bool:

@@ -28,6 +28,14 @@ from pipeline.extract.decode import decode_bytes
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
 from pipeline.portals.registry import Portal
+from pipeline.records import (
+    CatalogDocument,
+    FetchErrorRecord,
+    Listing,
+    ResourceKind,
+    catalog_document,
+    fetch_error_record,
+)
 from pipeline.sniff import sniff
 
 ROBOTS_TOKEN = "GongkaiBot"
@@ -48,18 +56,18 @@ class PortalResult:
     unchanged: int = 0
     bytes_stored: int = 0
     skipped_known_failures: int = 0
-    errors: list[dict] = field(default_factory=list)
+    errors: list[FetchErrorRecord] = field(default_factory=list)
     page_limits: list[str] = field(default_factory=list)
-    documents: list[dict] = field(default_factory=list)  # report documents seen this run
+    documents: list[CatalogDocument] = field(default_factory=list)  # report documents seen this run
     run_file: str | None = None
     recovered_records: int = 0
 
     @property
-    def permanent_errors(self) -> list[dict]:
+    def permanent_errors(self) -> list[FetchErrorRecord]:
         return [e for e in self.errors if not e["retryable"]]
 
     @property
-    def retryable_errors(self) -> list[dict]:
+    def retryable_errors(self) -> list[FetchErrorRecord]:
         return [e for e in self.errors if e["retryable"]]
 
 
@@ -73,7 +81,7 @@ class CrawlSummary:
         return sum(getattr(p, name) for p in self.portals)
 
     @property
-    def errors(self) -> list[dict]:
+    def errors(self) -> list[FetchErrorRecord]:
         return [e for p in self.portals for e in p.errors]
 
     def errors_by_class(self) -> dict[str, int]:
@@ -101,6 +109,21 @@ class CrawlSummary:
         if limits:
             lines.append(f"page limit hit {', '.join(limits)}")
         return "\n".join(lines)
+
+
+def _error_record(run_id: str, portal: Portal, url: str, exc: FetchError) -> FetchErrorRecord:
+    return fetch_error_record(
+        run_id=run_id,
+        portal=portal.id,
+        division_code=portal.division_code,
+        url=url,
+        error_class=exc.cls,
+        http_status=exc.http_status,
+        message=exc.message,
+        attempts=exc.attempts,
+        retryable=exc.retryable,
+        at=utcnow(),
+    )
 
 
 def _age_seconds(stamp: str) -> float:
@@ -161,7 +184,7 @@ class PortalCrawl:
         """RFC 9309: 4xx means no rules; 5xx or no answer means everything is disallowed."""
         url = f"{origin}/robots.txt"
         try:
-            got = self._fetch(PageRequest(url), "robots", {}, raise_errors=True)
+            got = self._fetch(PageRequest(url), "robots", None, raise_errors=True)
         except FetchError as exc:
             if exc.http_status and 400 <= exc.http_status < 500 and exc.cls == "http":
                 return None
@@ -189,19 +212,7 @@ class PortalCrawl:
         return _age_seconds(error["at"]) < RECHECK_PERMANENT_SECONDS
 
     def _record_error(self, url: str, exc: FetchError) -> None:
-        record = {
-            "kind": "fetch_error",
-            "run_id": self.result.run_id,
-            "portal": self.portal.id,
-            "division_code": self.portal.division_code,
-            "url": url,
-            "class": exc.cls,
-            "http_status": exc.http_status,
-            "message": exc.message,
-            "attempts": exc.attempts,
-            "retryable": exc.retryable,
-            "at": utcnow(),
-        }
+        record = _error_record(self.result.run_id, self.portal, url, exc)
         last = self.catalog.last_error.get(url)
         repeat = (
             last
@@ -214,7 +225,14 @@ class PortalCrawl:
         self.result.errors.append(record)
         self.on_event("error", portal=self.portal.id, record=record)
 
-    def _fetch(self, req: PageRequest, kind: str, meta: dict, *, raise_errors: bool = False):
+    def _fetch(
+        self,
+        req: PageRequest,
+        kind: ResourceKind,
+        listing: Listing | None,
+        *,
+        raise_errors: bool = False,
+    ):
         """Fetch (conditionally), archive if new, record;"
         " returns (body, charset, record) or None."""
         url = req.url
@@ -259,28 +277,27 @@ class PortalCrawl:
             return body, charset, {**known, "change": "unchanged"}
         sniffed = sniff(body)
         relative = self.archive.relative_path(sha, sniffed)
-        record = {
-            "kind": kind,
-            "run_id": self.result.run_id,
-            "portal": self.portal.id,
-            "division_code": self.portal.division_code,
-            "url": url,
-            "final_url": resp.final_url,
-            **meta,
-            "http_status": resp.status,
-            "etag": etag,
-            "last_modified": modified,
-            "content_type": resp.content_type,
-            "sniffed_type": sniffed,
-            "bytes": len(body),
-            "sha256": sha,
-            "archive_path": relative,
-            "is_sample": self.portal.sample,
-            "first_seen": self.catalog.first_seen.get(url, now),
-            "last_seen": now,
-            "fetched_at": now,
-            "change": "changed" if known else "new",
-        }
+        record = catalog_document(
+            kind=kind,
+            run_id=self.result.run_id,
+            portal=self.portal.id,
+            division_code=self.portal.division_code,
+            url=url,
+            final_url=resp.final_url,
+            listing=listing,
+            http_status=resp.status,
+            etag=etag,
+            last_modified=modified,
+            content_type=resp.content_type,
+            sniffed_type=sniffed,
+            size=len(body),
+            sha256=sha,
+            archive_path=relative,
+            is_sample=self.portal.sample,
+            first_seen=self.catalog.first_seen.get(url, now),
+            fetched_at=now,
+            change="changed" if known else "new",
+        )
         is_new_file = not self.archive.path(relative).exists()
         staged = self.archive.stage(body, self.portal.id, self.result.run_id)[1]
         self.catalog.append(record)
@@ -294,7 +311,7 @@ class PortalCrawl:
     # -- the walk ---------------------------------------------------------------------------
     def page(self, request: PageRequest):
         self.result.list_pages += 1
-        got = self._fetch(request, "list_page", {})
+        got = self._fetch(request, "list_page", None)
         return (got[0], got[1]) if got else None
 
     def page_limit(self, start_url: str) -> None:
@@ -312,15 +329,8 @@ class PortalCrawl:
         return list(out.values())
 
     def _document(self, req: PageRequest, entry: Entry, role: str, parent: str | None, title: str):
-        meta = {
-            "title": title,
-            "year": entry.year,
-            "agency": entry.agency,
-            "agency_kind": entry.agency_kind,
-            "role": role,
-            "parent_url": parent,
-        }
-        got = self._fetch(req, "document", meta)
+        listing = Listing(title, entry.year, entry.agency, entry.agency_kind, role, parent)
+        got = self._fetch(req, "document", listing)
         if got is None:
             return None
         record = got[2]
@@ -383,21 +393,9 @@ def _result_of(portal: Portal, future: Future) -> PortalResult:
         return future.result()
     except Exception as exc:
         result = PortalResult(portal.id, portal.division_code, run_id="")
-        result.errors.append(
-            {
-                "kind": "fetch_error",
-                "run_id": "",
-                "portal": portal.id,
-                "division_code": portal.division_code,
-                "url": portal.start_urls[0],
-                "class": "invalid",
-                "http_status": None,
-                "message": f"crawl aborted: {type(exc).__name__}: {exc}",
-                "attempts": 0,
-                "retryable": True,
-                "at": utcnow(),
-            }
-        )
+        message = f"crawl aborted: {type(exc).__name__}: {exc}"
+        aborted = FetchError("invalid", message, retryable=True, attempts=0)
+        result.errors.append(_error_record("", portal, portal.start_urls[0], aborted))
         return result
 
 

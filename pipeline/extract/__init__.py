@@ -24,6 +24,7 @@ from pipeline.extract.validate import findings as rule_findings
 from pipeline.extract.validate import ocr_findings
 from pipeline.extract.values import normalize_cell
 from pipeline.extract.word import read_binary_word
+from pipeline.records import ExtractionResult
 from pipeline.sniff import sniff
 
 # PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
@@ -62,6 +63,11 @@ READERS: dict[str, Callable[[bytes], Document]] = {
         read_binary_word, fmt="wps", docx_reader=isolated("pipeline.extract.word:read_docx", "wps")
     ),
 }
+# HTML and text are parsed in this process: their size bounds the parse tree (about 10-15× the
+# bytes with lxml), the cell budgets of pipeline.extract.grid bound the grids. Real pages are
+# under 1 MB; Word-exported ones reach 350 KB.
+MAX_MARKUP_BYTES = 16 * 1024 * 1024
+IN_PROCESS = frozenset({"html", "text"})
 REPORT_WORDS = ("政府信息公开", "政务公开")
 ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
 PRE_2019_WORDS = ("历年累计",)
@@ -80,7 +86,7 @@ def _is_report(text: str, found_tables: bool) -> bool:
 
 def _failed(
     path: str | None, sha256: str | None, fmt: str | None, reason: str | None, *, fault: bool
-) -> dict:
+) -> ExtractionResult:
     """A ``failed`` contract object; ``pipeline_fault`` says whether we or the document failed."""
     return {
         "contract": contract.CONTRACT,
@@ -97,7 +103,9 @@ def _failed(
     }
 
 
-def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = None) -> dict:
+def extract_bytes(
+    data: bytes, *, path: str | None = None, fmt: str | None = None
+) -> ExtractionResult:
     """Extract one document held in memory. ``path`` is recorded and used as a name hint.
 
     Besides the contract's keys the result carries ``pipeline_fault``: true when our code or its
@@ -112,6 +120,15 @@ def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = Non
                 path, sha256, fmt, "not a report document: unrecognised file type", fault=False
             )
         return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
+    if fmt in IN_PROCESS and len(data) > MAX_MARKUP_BYTES:
+        return _failed(
+            path,
+            sha256,
+            fmt,
+            f"{fmt} document of {len(data) / 2**20:.1f} MB exceeds the "
+            f"{MAX_MARKUP_BYTES // 2**20} MB limit for HTML and text documents",
+            fault=False,
+        )
     try:
         doc = reader(data)
     except Exception as exc:  # a reader bug or hostile input must not end the run
@@ -121,7 +138,7 @@ def extract_bytes(data: bytes, *, path: str | None = None, fmt: str | None = Non
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
-def assemble(doc: Document, result: dict, path: str | None) -> dict:
+def assemble(doc: Document, result: ExtractionResult, path: str | None) -> ExtractionResult:
     """Map a reader's document into ``result`` (a failed skeleton) and decide the status."""
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)
@@ -141,7 +158,10 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
     found = mapping.tables_found()
     errors = [*doc.errors, *mapping.errors]
     if not _is_report(doc.text, bool(found)):
-        result["errors"] = ["not an annual report: no report headings or table labels found"]
+        result["errors"] = [
+            "not an annual report: no report headings or table labels found",
+            *errors,
+        ]
         return result
     if "applications" not in found and any(w in doc.text for w in PRE_2019_WORDS):
         result["status"] = "unsupported"
@@ -155,8 +175,9 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
         result["status"] = "unsupported"
         result["errors"] = ["annual report without readable statistics tables", *errors]
         return result
-    for table in contract.TABLES:
-        result[table] = getattr(mapping, table)
+    result["active_disclosure"] = mapping.active_disclosure
+    result["applications"] = mapping.applications
+    result["appeals"] = mapping.appeals
     result["templates"] = {
         "active_disclosure": mapping.clause_one_format,
         "other_handling": mapping.other_handling,
@@ -176,7 +197,7 @@ def assemble(doc: Document, result: dict, path: str | None) -> dict:
     return result
 
 
-def extract_path(path: str | Path, fmt: str | None = None) -> dict:
+def extract_path(path: str | Path, fmt: str | None = None) -> ExtractionResult:
     """Extract one file; an unreadable file is a ``failed`` result, not an exception."""
     path = Path(path)
     try:

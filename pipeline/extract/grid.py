@@ -9,6 +9,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Real report tables have a few hundred cells and a report a few thousand; merged-cell spans
+# multiply, so a small hostile page could expand to billions. Every reader spends its cells from
+# a budget: a table over the per-table limit is skipped, and a document stops being read at
+# the per-document limit. Bounds memory and time whatever the spans say.
+MAX_SPAN = 200  # rows or columns one printed cell may cover
+MAX_TABLE_CELLS = 20_000
+MAX_DOCUMENT_CELLS = 100_000
+
+
+class GridLimit(Exception):
+    """A table or a document expands to more cells than the reader's limits allow."""
+
+    def __init__(self, message: str, *, document: bool):
+        super().__init__(message)
+        self.document = document  # the whole document's budget is spent: stop reading tables
+
+
+@dataclass
+class CellBudget:
+    """Cells one document may still expand to; spending is never refunded."""
+
+    per_table: int = MAX_TABLE_CELLS
+    per_document: int = MAX_DOCUMENT_CELLS
+    used: int = 0
+
+    def spend(self, table_used: int, cells: int) -> None:
+        if self.used + cells > self.per_document:
+            raise GridLimit(
+                f"the document's tables expand to more than {self.per_document} cells "
+                "(limit per document)",
+                document=True,
+            )
+        if table_used + cells > self.per_table:
+            raise GridLimit(
+                f"expands to more than {self.per_table} cells (limit per table)", document=False
+            )
+        self.used += cells
+
 
 @dataclass(slots=True)
 class Cell:
@@ -52,15 +90,19 @@ class Document:
 class GridBuilder:
     """Build grids row by row, expanding row/col spans the way HTML tables lay them out."""
 
-    def __init__(self, table: int, page: int | None = None) -> None:
+    def __init__(
+        self, table: int, page: int | None = None, budget: CellBudget | None = None
+    ) -> None:
         self.table = table
         self.page = page
+        self.budget = budget or CellBudget()
+        self.cells = 0  # cells spent so far, pending rowspan copies included
         self.rows: Grid = []
         self._pending: dict[tuple[int, int], Cell] = {}  # (row, col) slots filled by rowspans
         self._next_source = 0
 
     def add_row(self, cells: list[tuple[str, int, int]]) -> None:
-        """Append a row of ``(text, rowspan, colspan)`` cells."""
+        """Append a row of ``(text, rowspan, colspan)`` cells; :class:`GridLimit` past a limit."""
         r = len(self.rows)
         row: list[Cell] = []
         col = 0
@@ -73,15 +115,18 @@ class GridBuilder:
                 col += 1
 
         for text, rowspan, colspan in cells:
+            rowspan, colspan = min(max(rowspan, 1), MAX_SPAN), min(max(colspan, 1), MAX_SPAN)
+            self.budget.spend(self.cells, rowspan * colspan)
+            self.cells += rowspan * colspan
             fill_pending()
             source = self._next_source
             self._next_source += 1
-            for c in range(col, col + max(colspan, 1)):
+            for c in range(col, col + colspan):
                 cell = Cell(text, self.table, r, c, source, self.page)
                 row.append(cell)
-                for below in range(r + 1, r + max(rowspan, 1)):
+                for below in range(r + 1, r + rowspan):
                     self._pending[(below, c)] = cell
-            col += max(colspan, 1)
+            col += colspan
         fill_pending()
         self.rows.append(row)
 

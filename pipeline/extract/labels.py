@@ -25,6 +25,17 @@ NUMBERING = re.compile(
 )
 CLAUSE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 HEADING = re.compile(r"^[一二三四五六七八九十]+[、.]")
+# The printed title of one of the report's tables, found inside a longer line of a PDF page.
+TABLE_HEADING = re.compile(
+    r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|第二十条第"
+)
+
+# --- page furniture -------------------------------------------------------------------------
+# A line that is only a page number: 3, - 3 -, 第3页, 3/12, 第 3 页 共 12 页.
+PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
+CJK = r"\u2e80-\u9fff\uff00-\uffef\u3000-\u303f"
+# Whitespace next to a CJK character: PDF exporters space out 政 府 信 息; never meaningful.
+CJK_SPACE = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
 
 
 def label_key(text: str) -> str:

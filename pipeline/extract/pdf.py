@@ -19,8 +19,11 @@ from io import BytesIO
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfminer.pdftypes import PDFObjRef
 
+from pipeline.extract.faults import DocumentLimit
 from pipeline.extract.grid import Document
+from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER
 from pipeline.extract.pdf_tables import read_tables
 
 # Words only the statistics tables print (whitespace removed): where the tables are.
@@ -43,7 +46,6 @@ TABLE_MARKERS = (
     "复议后起诉",
 )
 LATER_SECTION = re.compile(r"[五六七][、.．](存在的主要问题|其他需要报告)")
-PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
 MIN_TEXT_CHARS = 30  # fewer readable characters than this on every page: no text layer
 MAX_BAD_SHARE = 0.10  # more unmappable characters than this: garbled text
 MAX_RARE_SHARE = 0.03  # CJK Extension A is all but absent from real reports; wrong maps hit it
@@ -53,10 +55,33 @@ RARE = re.compile(r"[\u3400-\u4dbf]")
 SPACE = re.compile(r"\s")
 SAMPLE_FROM_PAGES = 20  # longer reports sample the pages before the tables
 SAMPLE_STRIDE = 2
-CJK_SPACE = re.compile(
-    r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]+|"
-    r"[ \t\u3000]+(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])"
-)
+
+
+MAX_REFERENCE_CHAIN = 32  # indirect objects that are only a reference to another one, in a row
+_resolve_once = PDFObjRef.resolve
+
+
+def _resolve_bounded(self: PDFObjRef, default: object = None) -> object:
+    """``PDFObjRef.resolve`` that follows a chain of references itself and stops at a loop.
+
+    pdfminer resolves ``2 0 obj 3 0 R`` / ``3 0 obj 2 0 R`` forever (``resolve1`` loops while
+    the result is a reference), so a 300-byte file would hold a worker for the whole timeout.
+    """
+    seen = [self.objid]
+    obj = _resolve_once(self, default)
+    while isinstance(obj, PDFObjRef):
+        if obj.objid in seen or len(seen) >= MAX_REFERENCE_CHAIN:
+            chain = " → ".join(str(i) for i in [*seen, obj.objid])
+            raise DocumentLimit(
+                f"reference loop between objects {chain} (limit {MAX_REFERENCE_CHAIN} "
+                "references in a chain)"
+            )
+        seen.append(obj.objid)
+        obj = _resolve_once(obj, default)
+    return obj
+
+
+PDFObjRef.resolve = _resolve_bounded  # type: ignore[method-assign]
 
 
 @dataclass

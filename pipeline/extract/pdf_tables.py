@@ -22,7 +22,10 @@ from typing import BinaryIO
 import pdfplumber
 from pdfplumber.utils import extract_text
 
+from pipeline.extract.faults import DocumentLimit, raised_by_us
 from pipeline.extract.grid import Cell, Grid
+from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER, TABLE_HEADING
+from pipeline.extract.pdf_words import grids_from_words
 from pipeline.extract.values import is_value
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -30,12 +33,6 @@ TOL = 3.0  # points: boundaries closer than this are the same ruling line
 MARKER = re.compile(
     r"^\s*([（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|"
     r"\d{1,2}\s*[.、．](?!\d)|第)"
-)
-PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–－\s]*$")
-CJK = r"\u2e80-\u9fff\uff00-\uffef\u3000-\u303f"
-CJK_SPACE = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
-HEADING = re.compile(
-    r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|第二十条第"
 )
 HEADER_WORDS = ("信息内容", "申请人情况", "自然人", "行政复议", "行政诉讼")
 
@@ -78,8 +75,6 @@ def read_tables(stream: BinaryIO, plan: Callable[[], tuple[list[int], frozenset[
     first.
     """
     out = Tables()
-    from pipeline.extract.pdf_words import grids_from_words  # it uses this module's helpers
-
     items: list[Part | Grid] = []  # ruled parts to stitch, or grids read from word positions
     try:
         with pdfplumber.open(stream) as pdf:
@@ -92,7 +87,14 @@ def read_tables(stream: BinaryIO, plan: Callable[[], tuple[list[int], frozenset[
                 found = page_parts(page, index + 1, running)
                 items.extend(found or grids_from_words(page, index + 1))
                 page.close()
+    except MemoryError:
+        raise  # the worker's memory cap: reported as a limit hit, not as a damaged file
+    except DocumentLimit as exc:
+        out.verdict = ("failed", f"corrupt PDF: {exc}")
+        return out
     except Exception as exc:  # pdfminer raises many types on damaged files
+        if raised_by_us(exc):
+            raise  # a bug of ours: the worker reports it as a pipeline fault
         name = type(exc).__name__
         if name == "PDFPasswordIncorrect":
             out.verdict = ("failed", "PDF needs a user password")
@@ -124,7 +126,7 @@ def read_tables(stream: BinaryIO, plan: Callable[[], tuple[list[int], frozenset[
 
 
 def _is_heading(grid: Grid) -> bool:
-    return len(grid) == 1 and len(grid[0]) == 1 and bool(HEADING.search(grid[0][0].text))
+    return len(grid) == 1 and len(grid[0]) == 1 and bool(TABLE_HEADING.search(grid[0][0].text))
 
 
 def page_parts(page, number: int, running: frozenset[str]) -> list[Part]:

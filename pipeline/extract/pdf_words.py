@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.grid import Cell, Grid
-from pipeline.extract.pdf_tables import CJK_SPACE, HEADING, PAGE_NUMBER
+from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER, TABLE_HEADING
 from pipeline.extract.values import is_value
 
 START = re.compile(
@@ -44,7 +44,7 @@ def grids_from_words(page, number: int) -> list[Grid]:
     grids = []
     block: list[list[dict]] = []
     for line in region:
-        if HEADING.search(_flat(line)) and not _numbers(line):
+        if TABLE_HEADING.search(_flat(line)) and not _numbers(line):
             if block:
                 grids.append(_block_grid(block, number))
             grids.append([[Cell(CJK_SPACE.sub("", _text(line)), 0, 0, 0, 0, number)]])

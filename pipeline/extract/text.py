@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.decode import decode_bytes
-from pipeline.extract.grid import Cell, Document, Grid
+from pipeline.extract.decode import decode
+from pipeline.extract.grid import Cell, CellBudget, Document, Grid
 from pipeline.extract.labels import HEADING, section_of
 from pipeline.extract.values import is_value, normalize_cell
 
@@ -99,13 +99,39 @@ def rows_grid(rows: list[list[str]], table: int, first_source: int, *, aligned: 
 
 
 def read_text(data: bytes | str) -> Document:
-    text = decode_bytes(data) if isinstance(data, bytes) else data
+    """Rebuild the tables of a text copy; every line or table cell spends one cell of a
+    :class:`CellBudget`."""
+    decoded = decode(data) if isinstance(data, bytes) else None
+    text = decoded.text if decoded else data
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    doc = Document(format="text")
+    if decoded:
+        doc.errors.extend(decoded.errors)
+    budget = CellBudget()
+    filled = sum(1 for line in lines if line.strip())
+    if filled > budget.per_document:
+        doc.text = text[:20000]
+        doc.verdict = (
+            "failed",
+            f"text document of {filled} lines: more than {budget.per_document} cells "
+            "(limit per document)",
+        )
+        return doc
     parsed = [table_row(line) for line in lines]
     prose = "\n".join(line for line, row in zip(lines, parsed, strict=True) if row is None)
     blank_mode = bool(BLANK_LINE.search(prose))
-    doc = Document(format="text")
     texts: list[str] = []
+
+    def keep_grid(new: Grid) -> None:
+        size = sum(len(r) for r in new)
+        if size > budget.per_table:
+            doc.errors.append(
+                f"table {len(doc.grids) + 1} skipped: {size} cells, more than "
+                f"{budget.per_table} (limit per table)"
+            )
+        elif new:
+            doc.grids.append(new)
+
     grid: Grid = []
     row: list[Cell] = []
     in_values = False
@@ -120,8 +146,7 @@ def read_text(data: bytes | str) -> Document:
     def close_grid() -> None:
         nonlocal grid
         close_row()
-        if grid:
-            doc.grids.append(grid)
+        keep_grid(grid)
         grid = []
 
     def add_prose(segment: list[str]) -> None:
@@ -148,8 +173,7 @@ def read_text(data: bytes | str) -> Document:
         table = rows_grid(rows, len(doc.grids), source, aligned=aligned)
         source += sum(len(r) for r in table)
         texts.extend("\t".join(c for c in r if c) for r in rows)
-        if table:
-            doc.grids.append(table)
+        keep_grid(table)
 
     segment: list[str] = []
     table_rows: list[tuple[list[str], bool]] = []

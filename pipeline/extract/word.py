@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
@@ -26,26 +27,71 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from pipeline.config import settings
-from pipeline.extract.grid import Cell, Document, Grid
+from pipeline.extract.grid import MAX_SPAN, Cell, CellBudget, Document, Grid, GridLimit
 from pipeline.extract.pdf import title_from_text
 from pipeline.extract.pdf_tables import clean
 
 NO_CONVERTER = "binary Word/WPS document: install LibreOffice to read it"
+# python-docx loads every part of the package into memory and parses the XML ones with lxml
+# (about 10× their size): the sizes the zip directory declares are checked before it opens
+# anything (zipfile never inflates a member past its declared size). A report's
+# document.xml is a few MB at most, its images tens of MB.
+MAX_DOCX_XML_BYTES = 32 * 1024 * 1024
+MAX_DOCX_BYTES = 256 * 1024 * 1024
+
+
+def docx_too_large(data: bytes) -> str | None:
+    """Why a .docx would expand past the limits (a zip bomb), from its zip directory alone."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None  # python-docx reports the damage itself
+    xml = sum(m.file_size for m in members if m.filename.lower().endswith((".xml", ".rels")))
+    total = sum(m.file_size for m in members)
+    if xml > MAX_DOCX_XML_BYTES:
+        return (
+            f"zip bomb: the .docx's XML parts expand to {xml / 2**20:.0f} MB, more than the "
+            f"{MAX_DOCX_XML_BYTES // 2**20} MB limit"
+        )
+    if total > MAX_DOCX_BYTES:
+        return (
+            f"zip bomb: the .docx expands to {total / 2**20:.0f} MB, more than the "
+            f"{MAX_DOCX_BYTES // 2**20} MB limit"
+        )
+    return None
 
 
 def read_docx(data: bytes) -> Document:
-    """Read a .docx: tables as grids, paragraphs and cell texts as the document text."""
+    """Read a .docx: tables as grids, paragraphs and cell texts as the document text.
+
+    Merged cells expand under a :class:`CellBudget`, like HTML tables: a table past the
+    per-table limit is skipped with a note, and reading stops at the per-document limit.
+    """
+    bomb = docx_too_large(data)
+    if bomb:
+        return Document("docx", verdict=("failed", bomb))
     try:
         docx = open_docx(BytesIO(data))
+    except MemoryError:
+        raise  # the worker's memory cap: a limit hit, reported by the worker
     except Exception as exc:  # zipfile, lxml and python-docx each raise their own types
         return Document("docx", verdict=("failed", f"corrupt .docx: {type(exc).__name__}: {exc}"))
     doc = Document("docx")
     lines: list[str] = []
+    budget = CellBudget()
     for block in docx.element.body.iterchildren():
         if block.tag == qn("w:p"):
             lines.append(clean(_text(block)))
         elif block.tag == qn("w:tbl"):
-            grid = _grid(block, len(doc.grids))
+            try:
+                grid = _grid(block, len(doc.grids), budget)
+            except GridLimit as exc:
+                if exc.document:
+                    doc.errors.append(f"tables from table {len(doc.grids) + 1} on not read: {exc}")
+                    break
+                doc.errors.append(f"a table skipped: {exc}")
+                continue
             if grid:
                 doc.grids.append(grid)
                 lines.extend(" ".join(_row_texts(row)) for row in grid)
@@ -76,19 +122,28 @@ def _row_texts(row: list[Cell]) -> list[str]:
     return out
 
 
-def _grid(tbl, table: int) -> Grid:
-    """Expand a w:tbl into a grid: gridSpan copies to the right, vMerge copies from above."""
+def _grid(tbl, table: int, budget: CellBudget) -> Grid:
+    """Expand a w:tbl into a grid: gridSpan copies to the right, vMerge copies from above.
+
+    Spans are capped at ``MAX_SPAN`` and every slot is paid from ``budget`` before it is made.
+    """
     grid: Grid = []
     next_source = 0
+    spent = 0
     for r, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
         row: list[Cell] = []
-        col = _int_attr(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0)
+        col = min(max(_int_attr(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0), 0), MAX_SPAN)
+        budget.spend(spent, col)
+        spent += col
         for _ in range(col):
             row.append(Cell("", table, r, len(row), next_source))
             next_source += 1
         for tc in tr.iterchildren(qn("w:tc")):
             props = tc.find(qn("w:tcPr"))
             span = _int_attr(props.find(qn("w:gridSpan")) if props is not None else None, 1)
+            span = min(max(span, 1), MAX_SPAN)
+            budget.spend(spent, span)
+            spent += span
             vmerge = props.find(qn("w:vMerge")) if props is not None else None
             continued = vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue")
             above = grid[-1][col] if continued and grid and col < len(grid[-1]) else None
@@ -97,9 +152,9 @@ def _grid(tbl, table: int) -> Grid:
             else:
                 text, source = clean(_text(tc)), next_source
                 next_source += 1
-            for c in range(col, col + max(span, 1)):
+            for c in range(col, col + span):
                 row.append(Cell(text, table, r, c, source))
-            col += max(span, 1)
+            col += span
         grid.append(row)
     return grid if any(row for row in grid) else []
 

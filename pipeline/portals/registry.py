@@ -14,6 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
+from pipeline.portals import adapter_names, get_adapter
+from pipeline.records import RegisteredDistrict
+
 DEFAULT_INCLUDE = (r"政府信息公开", r"年度报告|年报")
 DEFAULT_EXCLUDE = (r"解读", r"图解", r"问答", r"答记者问")
 DEFAULT_YEAR = r"((?:19|20)\d{2})\s*年"
@@ -78,6 +81,13 @@ class Portal:
     max_pages: int = 50
     district_aliases: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)  # adapter-specific settings
+
+    @property
+    def district(self) -> RegisteredDistrict:
+        """The district this portal covers, as ``core.dim_district`` records it."""
+        return RegisteredDistrict(
+            self.division_code, self.district_name, self.city, self.province, self.sample
+        )
 
     def host_allowed(self, url: str) -> bool:
         """``allowed_hosts`` entries are ``host`` (any port) or ``host:port``."""
@@ -189,8 +199,6 @@ def _pagination(raw: Any, entry: str) -> dict[str, Any]:
 
 def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
     """One registry entry; ``index`` names the entry when it has no usable id."""
-    from pipeline.portals import adapter_names
-
     if not isinstance(raw, dict):
         raise RegistryError(f"portal #{index + 1}: must be a mapping, got {type(raw).__name__}")
     entry = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index + 1}"
@@ -244,8 +252,6 @@ def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
     for url in start_urls:
         if not portal.host_allowed(url):
             raise _fail(entry, "allowed_hosts", f"does not allow the start URL {url}")
-    from pipeline.portals import get_adapter
-
     problem = get_adapter(adapter).check_config(portal)
     if problem:
         raise _fail(entry, problem[0], problem[1])

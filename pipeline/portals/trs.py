@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pipeline.crawl.discovery import page_links
 from pipeline.portals.base import Adapter, Lister, PageRequest, with_param
+from pipeline.portals.links import page_links
 from pipeline.portals.registry import Portal
 
 TOTAL_PAGES = r"createPageHTML\(\s*(\d+)"

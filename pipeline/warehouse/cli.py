@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 from pipeline.config import settings
-from pipeline.warehouse.catalog import load_catalog
+from pipeline.portals.registry import load_portals
+from pipeline.records import RegisteredDistrict
+from pipeline.warehouse.catalog_load import load_catalog
 from pipeline.warehouse.districts import load_districts
 from pipeline.warehouse.marts import build_marts
 from pipeline.warehouse.publish import export_parquet, publish
-from pipeline.warehouse.reports import ReportSource, load_report
+from pipeline.warehouse.report_load import ReportSource, load_report
 from pipeline.warehouse.schema import connect
 
 
@@ -20,24 +22,15 @@ def _print(value) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-def _registry_records(portals_file: Path) -> list:
-    """Portals of the registry, or none when the registry module or file is absent."""
-    try:
-        from pipeline.portals.registry import load_portals
-    except ImportError:
-        print(
-            "warehouse: pipeline.portals.registry not available; districts from "
-            "data/divisions.csv only",
-            file=sys.stderr,
-        )
-        return []
+def _registry_districts(portals_file: Path) -> list[RegisteredDistrict]:
+    """Districts of the registry, or none when the registry file is absent."""
     if not portals_file.exists():
         print(
             f"warehouse: {portals_file} not found; districts from data/divisions.csv only",
             file=sys.stderr,
         )
         return []
-    return load_portals(portals_file)
+    return [portal.district for portal in load_portals(portals_file)]
 
 
 def _migrate(args) -> int:
@@ -54,7 +47,7 @@ def _migrate(args) -> int:
 
 def _load_districts(args) -> int:
     with connect(args.db) as con:
-        _print({"districts": load_districts(con, _registry_records(args.portals))})
+        _print({"districts": load_districts(con, _registry_districts(args.portals))})
     return 0
 
 
@@ -104,7 +97,7 @@ def _refresh(args) -> int:
     with connect(args.db) as con:
         summary = {
             "catalog": load_catalog(con, args.catalog_dir),
-            "districts": load_districts(con, _registry_records(args.portals)),
+            "districts": load_districts(con, _registry_districts(args.portals)),
             "marts": build_marts(con, args.first_year, args.last_year),
         }
         summary["published"] = publish(con, args.to)

@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.config import DATA_DIR
+from pipeline.records import RegisteredDistrict
 
 DIVISIONS_CSV = DATA_DIR / "divisions.csv"
 _CODE = re.compile(r"^\d{6}$")
@@ -49,55 +50,34 @@ def read_divisions(path: Path = DIVISIONS_CSV) -> list[dict]:
     return rows
 
 
-def _registry_record(record) -> dict:
-    """Accept a registry Portal, a mapping or a (code, name, city, province) tuple."""
-    if isinstance(record, dict):
-        get = record.get
-    elif isinstance(record, tuple | list):
-        keys = ("division_code", "name", "city", "province", "sample")
-        values = dict(zip(keys, record, strict=False))
-        get = values.get
-    else:
-
-        def get(key):
-            return getattr(record, key, None)
-
-    code = str(get("division_code") or "")
-    if not _CODE.match(code):
-        raise ValueError(f"registry record {record!r}: division_code must be 6 digits")
-    return {
-        "division_code": code,
-        "name": get("district_name") or get("name"),
-        "city": get("city"),
-        "province": get("province"),
-        "sample": bool(get("sample")),
-    }
-
-
 def load_districts(
-    con: duckdb.DuckDBPyConnection, records: Iterable = (), divisions_csv: Path = DIVISIONS_CSV
+    con: duckdb.DuckDBPyConnection,
+    registered: Iterable[RegisteredDistrict] = (),
+    divisions_csv: Path = DIVISIONS_CSV,
 ) -> int:
-    """Replace core.dim_district with the CSV rows plus ``records``; return the row count."""
+    """Replace core.dim_district with the CSV rows plus the registry's; return the row count."""
     rows = {
         r["division_code"]: {**r, "in_registry": False, "is_sample": False}
         for r in read_divisions(divisions_csv)
     }
-    for record in map(_registry_record, records):
-        row = rows.get(record["division_code"])
+    for district in registered:
+        if not _CODE.match(district.division_code):
+            raise ValueError(f"registry district {district!r}: division_code must be 6 digits")
+        row = rows.get(district.division_code)
         if row is None:
-            name = record["name"] or record["division_code"]
-            row = rows[record["division_code"]] = {
-                "division_code": record["division_code"],
+            name = district.name or district.division_code
+            row = rows[district.division_code] = {
+                "division_code": district.division_code,
                 "name": name,
-                "city": record["city"],
-                "province": record["province"],
+                "city": district.city,
+                "province": district.province,
                 "level": level_from_name(name),
                 "note": "not in data/divisions.csv",
                 "in_registry": False,
                 "is_sample": False,
             }
         row["in_registry"] = True
-        row["is_sample"] = row["is_sample"] or record["sample"]
+        row["is_sample"] = row["is_sample"] or district.sample
     columns = (
         "division_code",
         "name",

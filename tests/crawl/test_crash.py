@@ -16,6 +16,7 @@ from pipeline.crawl import crawl_portal
 from pipeline.crawl.archive import TMP, Archive
 from pipeline.crawl.catalog import PortalCatalog, read_records, run_files
 from pipeline.portals.registry import parse_registry
+from pipeline.records import catalog_document
 from tests.crawl.faultsite import (
     PDF,
     Server,
@@ -114,14 +115,17 @@ def test_recovery_finishes_staged_files_and_drops_strays(tmp_path):
     sha, staged = archive.stage(body, "faulty", run_id)
     _stray_sha, stray = archive.stage(PDF + b"stray", "faulty", run_id)
     relative = archive.relative_path(sha, "pdf")
-    record = {
-        "kind": "document",
-        "portal": "faulty",
-        "url": "http://x/a.pdf",
-        "sha256": sha,
-        "archive_path": relative,
-        "first_seen": "2026-01-01T00:00:00.000000Z",
-    }
+    record = catalog_document(
+        run_id=run_id,
+        portal="faulty",
+        division_code="630202",
+        url="http://x/a.pdf",
+        sha256=sha,
+        archive_path=relative,
+        sniffed_type="pdf",
+        size=len(body),
+        fetched_at="2026-01-01T00:00:00.000000Z",
+    )
     lost = {
         **record,
         "url": "http://x/b.pdf",

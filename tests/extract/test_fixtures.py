@@ -10,7 +10,7 @@ from pipeline.extract import extract_bytes
 from pipeline.extract.decode import decode_bytes
 from pipeline.samples.render import render_html, render_text
 from pipeline.sniff import sniff
-from tests.extract.reports import cells, report
+from tests.extract.contract_reports import cells, report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

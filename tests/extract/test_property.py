@@ -9,7 +9,7 @@ from pipeline import contract
 from pipeline.extract import extract_bytes
 from pipeline.extract.validate import findings
 from pipeline.samples.render import QUIRKS, render_html, render_text
-from tests.extract.reports import cells
+from tests.extract.contract_reports import cells
 
 COUNT = st.integers(min_value=0, max_value=250_000)
 

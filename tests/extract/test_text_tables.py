@@ -13,7 +13,7 @@ import pytest
 from pipeline.extract import extract_bytes
 from pipeline.extract.text import table_row
 from tests.conftest import SCORE, require_shared, truth_files
-from tests.extract.reports import cells, report
+from tests.extract.contract_reports import cells, report
 from tests.extract.text_tables import render_text_tables
 
 STYLES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.extract import extract_bytes
 from pipeline.extract.isolation import Worker, run_isolated
 from pipeline.samples.render_pdf import render_pdf
-from tests.extract.reports import report
+from tests.extract.contract_reports import report
 from tests.extract_pdf.fixtures import bomb_pdf, notice_pdf, scanned_pdf
 
 READ_PDF = "pipeline.extract.pdf:read_pdf"

@@ -11,7 +11,7 @@ from pipeline.extract import extract_bytes
 from pipeline.extract.pdf import read_pdf, triage_pdf
 from pipeline.extract.pdf_tables import has_fake_bold
 from pipeline.samples.render_pdf import render_pdf
-from tests.extract.reports import cells, report
+from tests.extract.contract_reports import cells, report
 
 ALL_2019 = dict.fromkeys("一五六八", "2019")
 MIXED = {"一": "2019", "五": "2021", "六": "2021", "八": "2021"}

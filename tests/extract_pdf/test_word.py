@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.extract import extract_bytes, word
 from pipeline.extract.word import NO_CONVERTER, read_binary_word, read_docx, run_converter
-from tests.extract.reports import cells, report
+from tests.extract.contract_reports import cells, report
 from tests.extract_pdf.fixtures import report_docx
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504  # an OLE compound file header

@@ -16,8 +16,9 @@ import dagster as dg
 import pytest
 
 from pipeline.extract.validate import findings
+from pipeline.records import CatalogDocument, Listing, catalog_document
 from pipeline.samples.render import render_html, render_text
-from tests.extract.reports import applications, report
+from tests.extract.contract_reports import applications, report
 
 STAMP = "2025-01-15T03:00:00.000000Z"
 
@@ -42,35 +43,36 @@ class Catalog:
         agency_kind: str = "district",
         agency: str | None = None,
         sniffed: str = "html",
-    ) -> dict:
+    ) -> CatalogDocument:
         sha = hashlib.sha256(body).hexdigest()
         relative = f"{sha[:2]}/{sha}.{'html' if sniffed == 'html' else 'txt'}"
         (self.archive / relative).parent.mkdir(parents=True, exist_ok=True)
         (self.archive / relative).write_bytes(body)
-        return {
-            "kind": "document",
-            "portal": f"p{code}",
-            "division_code": code,
-            "url": url or f"http://portal.test/{code}/{year}/{agency_kind}.html",
-            "final_url": None,
-            "title": f"{agency or code}{year}年政府信息公开工作年度报告",
-            "year": year,
-            "agency": agency or f"{code}人民政府",
-            "agency_kind": agency_kind,
-            "role": role,
-            "parent_url": parent_url,
-            "sniffed_type": sniffed,
-            "sha256": sha,
-            "archive_path": relative,
-            "is_sample": True,
-            "first_seen": STAMP,
-            "last_seen": STAMP,
-        }
+        return catalog_document(
+            run_id="",
+            portal=f"p{code}",
+            division_code=code,
+            url=url or f"http://portal.test/{code}/{year}/{agency_kind}.html",
+            listing=Listing(
+                f"{agency or code}{year}年政府信息公开工作年度报告",
+                year,
+                agency or f"{code}人民政府",
+                agency_kind,
+                role,
+                parent_url,
+            ),
+            sniffed_type=sniffed,
+            size=len(body),
+            sha256=sha,
+            archive_path=relative,
+            is_sample=True,
+            fetched_at=STAMP,
+        )
 
-    def commit(self, records: list[dict]) -> None:
+    def commit(self, records: list[CatalogDocument]) -> None:
         """One crawl run: one committed run file per portal."""
         self.night += 1
-        by_portal: dict[str, list[dict]] = {}
+        by_portal: dict[str, list[CatalogDocument]] = {}
         for record in records:
             by_portal.setdefault(record["portal"], []).append(record)
         for portal, rows in by_portal.items():

@@ -10,19 +10,23 @@ from assets.definitions import defs
 from pipeline.config import settings
 from pipeline.crawl.runner import PortalResult
 from pipeline.portals.registry import load_portals
+from pipeline.records import FetchErrorRecord, fetch_error_record
 from pipeline.samples.serve import serving
 from pipeline.samples.site import SITE_DIR, ensure_site
 
 
-def _error(url: str, cls: str, retryable: bool, status: int | None = None) -> dict:
-    return {
-        "kind": "fetch_error",
-        "url": url,
-        "class": cls,
-        "retryable": retryable,
-        "http_status": status,
-        "message": cls,
-    }
+def _error(url: str, cls: str, retryable: bool, status: int | None = None) -> FetchErrorRecord:
+    return fetch_error_record(
+        run_id="run",
+        portal="p",
+        division_code="630202",
+        url=url,
+        error_class=cls,
+        retryable=retryable,
+        http_status=status,
+        message=cls,
+        at="2025-01-01T00:00:00.000000Z",
+    )
 
 
 def test_unreachable_tells_permanent_from_transient():

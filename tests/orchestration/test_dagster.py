@@ -97,7 +97,7 @@ def test_pipeline_fault_is_an_error_that_blocks_the_load(catalog, instance, code
     fault = check_result(result, "extraction_faults")
     assert not fault.passed and fault.severity == dg.AssetCheckSeverity.ERROR
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert materialized == {dg.AssetKey("report_facts")}
+    assert materialized == {dg.AssetKey("extracted_reports")}
     assert not settings().warehouse_path.exists() or not facts(
         f"WHERE r.division_code = '{codes[1]}' AND r.year = 2021"
     )

@@ -14,7 +14,10 @@ from pipeline.config import settings
 from pipeline.samples.facts import load_facts
 
 TABLE_OF = {"fact_applications": "applications", "fact_appeals": "appeals"}
-PLANTED_WARNINGS = {("report_facts", "contract_rules"), ("marts/quality", "cross_year_continuity")}
+PLANTED_WARNINGS = {
+    ("extracted_reports", "contract_rules"),
+    ("marts/quality", "cross_year_continuity"),
+}
 
 
 def warehouse_facts() -> dict[tuple, dict]:
@@ -64,7 +67,7 @@ def test_sample_graph_stage_by_stage(env, instance, monkeypatch):
     assert session.failures == []
     for definition, asset in (
         (districts, "portal_documents"),
-        (district_years, "report_facts"),
+        (district_years, "extracted_reports"),
         (district_years, "warehouse_reports"),
     ):
         materialized = instance.get_materialized_partitions(dg.AssetKey(asset))

@@ -114,7 +114,7 @@ def test_webserver_serves_graph_and_schedule(dagster_home, tmp_path):
     keys = {"/".join(node["assetKey"]["path"]) for node in data["assetNodes"]}
     assert {
         "portal_documents",
-        "report_facts",
+        "extracted_reports",
         "warehouse_reports",
         "warehouse_catalog",
         "marts/district_year",

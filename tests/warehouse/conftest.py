@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.records import RegisteredDistrict
 from pipeline.warehouse import ReportSource, connect, load_districts, load_report
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -77,7 +78,10 @@ def con(tmp_path):
     connection = connect(tmp_path / "warehouse.duckdb")
     load_districts(
         connection,
-        [("630202", "乐都区", "海东市", "青海省"), ("630203", "平安区", "海东市", "青海省")],
+        [
+            RegisteredDistrict("630202", "乐都区", "海东市", "青海省"),
+            RegisteredDistrict("630203", "平安区", "海东市", "青海省"),
+        ],
     )
     yield connection
     connection.close()

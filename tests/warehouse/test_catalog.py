@@ -4,48 +4,42 @@ from __future__ import annotations
 
 import json
 
+from pipeline.records import Listing, catalog_document, fetch_error_record
 from pipeline.warehouse import load_catalog
 
 DOCUMENT = {
-    "kind": "document",
-    "run_id": "r1",
-    "portal": "haidong-ledu",
-    "division_code": "630202",
-    "url": "http://example.test/a.html",
-    "final_url": "http://example.test/a.html",
-    "title": "乐都区2021年政府信息公开工作年度报告",
-    "year": 2021,
-    "agency": "乐都区人民政府",
-    "agency_kind": "district",
-    "role": "article",
-    "parent_url": None,
-    "http_status": 200,
-    "etag": '"x"',
-    "last_modified": None,
-    "content_type": "text/html",
-    "sniffed_type": "html",
-    "bytes": 1234,
-    "sha256": "ab" * 32,
-    "archive_path": "ab/abab.html",
-    "is_sample": True,
-    "first_seen": "2024-01-02T03:04:05.123456Z",
-    "last_seen": "2024-01-02T03:04:05Z",
-    "fetched_at": "2024-01-02T03:04:05Z",
-    "change": "new",
+    **catalog_document(
+        run_id="r1",
+        portal="haidong-ledu",
+        division_code="630202",
+        url="http://example.test/a.html",
+        final_url="http://example.test/a.html",
+        listing=Listing(
+            "乐都区2021年政府信息公开工作年度报告", 2021, "乐都区人民政府", "district", "article"
+        ),
+        etag='"x"',
+        content_type="text/html",
+        sniffed_type="html",
+        size=1234,
+        sha256="ab" * 32,
+        archive_path="ab/abab.html",
+        is_sample=True,
+        first_seen="2024-01-02T03:04:05.123456Z",
+        fetched_at="2024-01-02T03:04:05Z",
+    ),
     "future_key": "ignored",
 }
-ERROR = {
-    "kind": "fetch_error",
-    "run_id": "r1",
-    "portal": "haidong-ledu",
-    "division_code": "630202",
-    "url": "http://example.test/b.pdf",
-    "class": "timeout",
-    "http_status": None,
-    "message": "read timed out",
-    "attempts": 3,
-    "at": "2024-01-02T03:05:00Z",
-}
+ERROR = fetch_error_record(
+    run_id="r1",
+    portal="haidong-ledu",
+    division_code="630202",
+    url="http://example.test/b.pdf",
+    error_class="timeout",
+    message="read timed out",
+    attempts=3,
+    retryable=True,
+    at="2024-01-02T03:05:00Z",
+)
 
 
 def write(path, lines):

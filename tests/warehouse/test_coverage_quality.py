@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pipeline.records import Listing, catalog_document, fetch_error_record
 from pipeline.warehouse import ReportSource, build_marts, load_catalog, load_report
 from tests.warehouse.conftest import set_cell, variant
 
@@ -64,28 +65,29 @@ def test_coverage_explains_a_missing_year_from_the_catalog(con, tmp_path, truths
     catalog = tmp_path / "catalog" / "haidong-pingan"
     catalog.mkdir(parents=True)
     records = [
-        {
-            "kind": "document",
-            "portal": "haidong-pingan",
-            "division_code": "630203",
-            "url": "http://example.test/2021.html",
-            "year": 2021,
-            "agency_kind": "district",
-            "sha256": "cd" * 32,
-            "is_sample": True,
-            "fetched_at": "2024-02-01T00:00:00Z",
-        },
-        {
-            "kind": "fetch_error",
-            "portal": "haidong-pingan",
-            "division_code": "630203",
-            "url": "http://example.test/list",
-            "class": "blocked",
-            "http_status": 412,
-            "message": "WAF",
-            "attempts": 1,
-            "at": "2024-02-01T00:00:00Z",
-        },
+        catalog_document(
+            run_id="run1",
+            portal="haidong-pingan",
+            division_code="630203",
+            url="http://example.test/2021.html",
+            listing=Listing("平安区2021年报告", 2021, "平安区人民政府", "district", "article"),
+            sha256="cd" * 32,
+            archive_path="cd/cd.html",
+            sniffed_type="html",
+            size=1,
+            is_sample=True,
+            fetched_at="2024-02-01T00:00:00Z",
+        ),
+        fetch_error_record(
+            run_id="run1",
+            portal="haidong-pingan",
+            division_code="630203",
+            url="http://example.test/list",
+            error_class="blocked",
+            http_status=412,
+            message="WAF",
+            at="2024-02-01T00:00:00Z",
+        ),
     ]
     (catalog / "run1.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"

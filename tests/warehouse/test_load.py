@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.warehouse import ReportSource, load_report
-from pipeline.warehouse.reports import report_id_of
+from pipeline.warehouse.report_load import report_id_of
 from tests.warehouse.conftest import set_cell, source_for, variant
 
 # Where each printed cell must land, written out here independently of the loader.
@@ -313,7 +313,7 @@ def test_a_failing_load_leaves_the_previous_rows(loaded, truths, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("pipeline.warehouse.reports._insert_cells", explode)
+    monkeypatch.setattr("pipeline.warehouse.report_load._insert_cells", explode)
     changed = variant(document, "unused")
     changed["source"] = document["source"]
     set_cell(changed, "applications", "new_received", "total", 999)

@@ -7,6 +7,7 @@ import json
 import duckdb
 import pytest
 
+from pipeline.records import Listing, RegisteredDistrict, catalog_document, fetch_error_record
 from pipeline.warehouse import connect, load_catalog, load_districts, load_report, migrate
 from pipeline.warehouse.schema import MigrationError, migrations
 from tests.warehouse.conftest import source_for
@@ -36,28 +37,34 @@ def fill(con, version: int, tmp_path, truths) -> None:
     """Put data in every table that exists at ``version``, through the production loaders."""
     catalog = tmp_path / "catalog" / "p"
     catalog.mkdir(parents=True)
-    record = {
-        "kind": "document",
-        "url": "http://example.test/",
-        "division_code": "630202",
-        "year": 2021,
-        "sha256": "ab" * 32,
-        "fetched_at": "2024-01-01T00:00:00Z",
-    }
-    error = {
-        "kind": "fetch_error",
-        "url": "http://example.test/x",
-        "division_code": "630202",
-        "class": "http",
-        "http_status": 404,
-        "at": "2024-01-01T00:00:00Z",
-    }
+    record = catalog_document(
+        run_id="r",
+        portal="p",
+        division_code="630202",
+        url="http://example.test/",
+        listing=Listing("2021年报告", 2021, "乐都区人民政府", "district", "article"),
+        sha256="ab" * 32,
+        archive_path="ab/ab.html",
+        sniffed_type="html",
+        size=1,
+        fetched_at="2024-01-01T00:00:00Z",
+    )
+    error = fetch_error_record(
+        run_id="r",
+        portal="p",
+        division_code="630202",
+        url="http://example.test/x",
+        error_class="http",
+        http_status=404,
+        message="not found",
+        at="2024-01-01T00:00:00Z",
+    )
     (catalog / "r.jsonl").write_text(
         json.dumps(record) + "\n" + json.dumps(error) + "\n", encoding="utf-8"
     )
     load_catalog(con, tmp_path / "catalog")
     if version >= 2:
-        load_districts(con, [("630202", "乐都区", "海东市", "青海省")])
+        load_districts(con, [RegisteredDistrict("630202", "乐都区", "海东市", "青海省")])
         for path, document in truths:
             load_report(con, document, source_for(path))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from pipeline.records import RegisteredDistrict
 from pipeline.warehouse import (
     build_marts,
     connect,
@@ -124,7 +125,7 @@ def test_analyst_session_keeps_answering_while_a_load_runs(tmp_path, truths):
     work, copy = tmp_path / "work.duckdb", tmp_path / "gongkai.duckdb"
     truth_path, document = next((p, d) for p, d in truths if p.name.startswith("乐都区"))
     with connect(work) as con:
-        load_districts(con, [("630202", "乐都区", "海东市", "青海省")])
+        load_districts(con, [RegisteredDistrict("630202", "乐都区", "海东市", "青海省")])
         load_report(con, document, source_for(truth_path))
         build_marts(con, 2019, 2024)
         publish(con, copy)

@@ -73,7 +73,7 @@ class ReportResult:
         return json.loads(Path(self.json_path).read_text(encoding="utf-8"))
 
     def source_fields(self) -> dict:
-        """Keyword arguments of ``pipeline.warehouse.reports.ReportSource``."""
+        """Keyword arguments of ``pipeline.warehouse.report_load.ReportSource``."""
         return {
             "division_code": self.division_code,
             "agency_kind": self.agency_kind,

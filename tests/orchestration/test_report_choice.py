@@ -1,4 +1,4 @@
-"""pipeline.reports: which document of a report is"
+"""pipeline.report_choice: which document of a report is"
 " kept, what is written, what the sensor keys on."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from pipeline.config import settings
-from pipeline.reports import (
+from pipeline.report_choice import (
     MANIFEST,
     document_fingerprint,
     extract_district_year,

@@ -8,13 +8,14 @@ republication adds a version), then recomputes which version is current.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
 from pipeline import contract
+from pipeline.records import ReportRow
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
 
 AGENCY_KINDS = ("district", "department")
@@ -152,33 +153,33 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     raw_errors = document.get("errors") or []
     errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else [str(raw_errors)]
     status = "failed" if problems else document["status"]
-    row = [
-        report_id,
-        sha,
-        source.division_code,
-        printed_agency,
-        source.agency_kind,
-        version_key,
-        year,
-        _text(report.get("title")),
-        source.url,
-        _text(src.get("path")),
-        _text(src.get("format")),
-        _text(templates.get("active_disclosure")),
-        _text(templates.get("other_handling")),
-        status,
-        _text(document.get("status")),
-        errors,
-        ["warehouse rejected the document: " + p for p in problems],
-        len(finding_rows),
-        len(cells),
-        _timestamp(source.published_at),
-        _timestamp(source.first_seen),
-        _timestamp(source.extracted_at)
+    row = ReportRow(
+        report_id=report_id,
+        source_sha256=sha,
+        division_code=source.division_code,
+        agency=printed_agency,
+        agency_kind=source.agency_kind,
+        version_key=version_key,
+        year=year,
+        title=_text(report.get("title")),
+        source_url=source.url,
+        source_path=_text(src.get("path")),
+        source_format=_text(src.get("format")),
+        template_active_disclosure=_text(templates.get("active_disclosure")),
+        template_other_handling=_text(templates.get("other_handling")),
+        status=status,
+        extracted_status=_text(document.get("status")),
+        errors=errors,
+        load_errors=["warehouse rejected the document: " + p for p in problems],
+        finding_count=len(finding_rows),
+        cell_count=len(cells),
+        published_at=_timestamp(source.published_at),
+        first_seen=_timestamp(source.first_seen),
+        extracted_at=_timestamp(source.extracted_at)
         or _document_time(document.get("extracted_at"))
         or datetime.now(UTC).isoformat(),
-        bool(source.is_sample),
-    ]
+        is_sample=bool(source.is_sample),
+    )
     con.execute("BEGIN TRANSACTION")
     try:
         previous = con.execute(
@@ -196,12 +197,7 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
             "AND year IS NOT DISTINCT FROM ? AND agency_kind = ? AND version_key = ?",
             list(group),
         ).fetchone()[0]
-        con.execute(
-            "INSERT INTO core.dim_report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), "
-            "CAST(? AS TIMESTAMPTZ), now(), ?, ?, 1)",
-            [*row, alone],
-        )
+        _insert_report(con, row, is_current=alone)
         _insert_cells(con, cells, report_id, source.division_code, year)
         if finding_rows:
             con.executemany(
@@ -231,6 +227,22 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
         "is_current": is_current,
         "load_errors": problems,
     }
+
+
+_REPORT_COLUMNS = [f.name for f in fields(ReportRow)]
+_TIMESTAMP_COLUMNS = {"published_at", "first_seen", "extracted_at"}
+
+
+def _insert_report(con, row: ReportRow, *, is_current: bool) -> None:
+    """One ``core.dim_report`` row, columns named; a new row is version 1 until recomputed."""
+    values = ", ".join(
+        "CAST(? AS TIMESTAMPTZ)" if c in _TIMESTAMP_COLUMNS else "?" for c in _REPORT_COLUMNS
+    )
+    con.execute(
+        f"INSERT INTO core.dim_report ({', '.join(_REPORT_COLUMNS)}, loaded_at, is_current, "
+        f"version_rank) VALUES ({values}, now(), ?, 1)",
+        [*astuple(row), is_current],
+    )
 
 
 def _insert_cells(con, cells: Cells, report_id: int, division_code: str, year: int | None) -> None:
