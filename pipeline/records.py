@@ -60,7 +60,7 @@ class Listing:
     year: int | None
     agency: str
     agency_kind: str  # "district" | "department"
-    role: str  # "article" | "attachment"
+    role: str  # "article" | "attachment" | "image" (a picture in the article's body)
     parent_url: str | None = None
 
 

@@ -110,7 +110,7 @@ def report_groups(documents: list[dict], division_code: str, year: int) -> list[
     articles = {d["url"]: d for d in mine if d.get("role", "article") == "article"}
     groups = {url: [a] for url, a in articles.items() if a.get("year") == year}
     for doc in mine:
-        if doc.get("role") == "attachment" and doc.get("parent_url") in groups:
+        if doc.get("role") in ("attachment", "image") and doc.get("parent_url") in groups:
             groups[doc["parent_url"]].append(doc)
     unique: dict[frozenset, list[dict]] = {}
     for url in sorted(groups, key=lambda u: (groups[u][0].get("last_seen") or "", u)):
@@ -126,13 +126,17 @@ def _atomic_json(path: Path, payload) -> None:
     os.replace(tmp, path)
 
 
-def _extract(record: dict, conf: Settings, out: Path) -> tuple[dict, str | None]:
-    """Extract one archived document; a missing or altered archive file is our fault."""
+def _extract(
+    record: dict, conf: Settings, out: Path, images: list[dict] = ()
+) -> tuple[dict, str | None]:
+    """Extract one archived document (an article with the images it shows); a missing or
+    altered archive file is our fault."""
     path = conf.archive_dir / record.get("archive_path", "")
     fault = None
     if not record.get("archive_path") or not path.is_file():
         fault = f"archived file missing: {path}"
-    document = extract_path(path)
+    pictures = [conf.archive_dir / i["archive_path"] for i in images if i.get("archive_path")]
+    document = extract_path(path, images=[p for p in pictures if p.is_file()])
     sha = (document.get("source") or {}).get("sha256")
     if fault is None and sha != record.get("sha256"):
         fault = f"archive file {path} has sha256 {sha}, catalog says {record.get('sha256')}"
@@ -143,9 +147,17 @@ def _extract(record: dict, conf: Settings, out: Path) -> tuple[dict, str | None]
 
 
 def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult:
-    """Extract every document of one article group and keep the one that carries the report."""
+    """Extract every document of one article group and keep the one that carries the report.
+
+    The images of the group are no candidates: they are read with the article they belong to.
+    """
     article = group[0]
-    extracted = [(record, *_extract(record, conf, out)) for record in group]
+    images = [r for r in group if r.get("role") == "image"]
+    extracted = [
+        (record, *_extract(record, conf, out, images if record is article else ()))
+        for record in group
+        if record.get("role") != "image"
+    ]
     best_record, best, fault = min(
         extracted,
         key=lambda t: (

@@ -21,10 +21,11 @@ from protego import Protego
 from pipeline.config import Settings, settings
 from pipeline.crawl.archive import Archive
 from pipeline.crawl.catalog import PortalCatalog, utcnow
-from pipeline.crawl.discovery import Entry, attachments, entry_for
+from pipeline.crawl.discovery import Entry, attachments, body_images, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher
 from pipeline.extract.decode import decode_bytes
+from pipeline.extract.images import MAX_ARTICLE_IMAGES, MAX_IMAGE_BYTES
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
 from pipeline.portals.registry import Portal
@@ -270,6 +271,20 @@ class PortalCrawl:
                 {**known, "change": "unchanged"},
             )
         body = resp.body or b""
+        if listing is not None and listing.role == "image":
+            if len(body) > MAX_IMAGE_BYTES:
+                self._record_error(
+                    url,
+                    FetchError(
+                        "too_large",
+                        f"image of {len(body)} bytes exceeds {MAX_IMAGE_BYTES}",
+                        retryable=False,
+                        attempts=0,
+                    ),
+                )
+                return None
+            if sniff(body) != "image":
+                return None  # a placeholder page where a picture was linked: nothing to read
         sha = hashlib.sha256(body).hexdigest()
         etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
         if known and known["sha256"] == sha:
@@ -357,6 +372,10 @@ class PortalCrawl:
                     self._document(
                         PageRequest(url), entry, "attachment", req.url, label or entry.title
                     )
+                for url in body_images(markup, entry.url, got[1])[:MAX_ARTICLE_IMAGES]:
+                    if url not in done:
+                        done.add(url)
+                        self._document(PageRequest(url), entry, "image", req.url, entry.title)
             path = self.catalog.finish(self.fetcher.slots.blocked())
             self.result.run_file = str(path) if path else None
         finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline import contract
 from pipeline.extract.grid import Document
 from pipeline.extract.html import read_html
+from pipeline.extract.images import MAX_ARTICLE_IMAGES, pack_images
 from pipeline.extract.isolation import isolated
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
@@ -104,9 +105,17 @@ def _failed(
 
 
 def extract_bytes(
-    data: bytes, *, path: str | None = None, fmt: str | None = None
+    data: bytes,
+    *,
+    path: str | None = None,
+    fmt: str | None = None,
+    images: list[bytes] | None = None,
 ) -> ExtractionResult:
     """Extract one document held in memory. ``path`` is recorded and used as a name hint.
+
+    ``images`` are the pictures the article shows, in page order (archived with it by the
+    crawler): when its markup does not hold all three tables, their ruled tables are read by
+    OCR and follow the markup's grids.
 
     Besides the contract's keys the result carries ``pipeline_fault``: true when our code or its
     limits failed (a reader crashed, timed out or ran out of memory), not the document.
@@ -135,7 +144,33 @@ def extract_bytes(
         return _failed(
             path, sha256, fmt, f"{fmt} reader failed: {type(exc).__name__}: {exc}", fault=True
         )
+    if images and fmt in ("html", "text") and doc.verdict is None:
+        doc = with_image_tables(doc, images)
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
+
+
+def with_image_tables(doc: Document, images: list[bytes], *, ocr=None) -> Document:
+    """``doc`` plus the ruled tables OCR finds in ``images``, when its own grids lack a table."""
+    if len(map_grids(doc.grids).tables_found()) == len(contract.TABLES):
+        return doc
+    read = (ocr or isolated("pipeline.extract.ocr:read_table_images", doc.format))(
+        pack_images(images[:MAX_ARTICLE_IMAGES])
+    )
+    if read.fault:
+        doc.errors.append(f"OCR of the article's images failed: {read.verdict[1]}")
+        doc.fault = True
+        return doc
+    if not read.grids:
+        return doc
+    offset = len(doc.grids)
+    for grid in read.grids:
+        for row in grid:
+            for cell in row:
+                cell.table += offset
+    doc.grids.extend(read.grids)
+    doc.text = f"{doc.text}\n{read.text}"
+    doc.ocr = True
+    return doc
 
 
 def assemble(doc: Document, result: ExtractionResult, path: str | None) -> ExtractionResult:
@@ -197,13 +232,17 @@ def assemble(doc: Document, result: ExtractionResult, path: str | None) -> Extra
     return result
 
 
-def extract_path(path: str | Path, fmt: str | None = None) -> ExtractionResult:
-    """Extract one file; an unreadable file is a ``failed`` result, not an exception."""
+def extract_path(
+    path: str | Path, fmt: str | None = None, images: list[Path] | None = None
+) -> ExtractionResult:
+    """Extract one file (with the images its article shows); an unreadable file is a
+    ``failed`` result, not an exception."""
     path = Path(path)
     try:
         data = path.read_bytes()
+        pictures = [p.read_bytes() for p in images or []]
     except OSError as exc:
         return _failed(
-            str(path), None, fmt, f"cannot read {path}: {exc.strerror or exc}", fault=True
+            str(path), None, fmt, f"cannot read {exc.filename}: {exc.strerror or exc}", fault=True
         )
-    return extract_bytes(data, path=str(path), fmt=fmt)
+    return extract_bytes(data, path=str(path), fmt=fmt, images=pictures)

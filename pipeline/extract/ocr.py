@@ -16,9 +16,7 @@ loaded once per worker and kept.
 
 from __future__ import annotations
 
-import json
 import re
-import struct
 import time
 from dataclasses import dataclass, replace
 from functools import cache
@@ -28,6 +26,7 @@ import numpy as np
 
 from pipeline.config import settings
 from pipeline.extract.grid import Cell, Document, Grid
+from pipeline.extract.images import unpack_images
 from pipeline.extract.pdf import title_from_text
 from pipeline.extract.values import is_value
 
@@ -458,24 +457,9 @@ def decode_image(data: bytes) -> np.ndarray | None:
     return gray
 
 
-def pack_images(images: list[bytes]) -> bytes:
-    """Several images in one job payload: a JSON list of sizes, then the bytes."""
-    head = json.dumps([len(i) for i in images]).encode()
-    return struct.pack("!I", len(head)) + head + b"".join(images)
-
-
-def unpack_images(data: bytes) -> list[bytes]:
-    (size,) = struct.unpack("!I", data[:4])
-    sizes = json.loads(data[4 : 4 + size])
-    out, at = [], 4 + size
-    for n in sizes:
-        out.append(data[at : at + n])
-        at += n
-    return out
-
-
 def read_table_images(data: bytes, page_timeout: float | None = None) -> Document:
-    """The ruled tables in a report's images (``pack_images`` payload), in document order."""
+    """The ruled tables in a report's images (a :func:`pipeline.extract.images.pack_images`
+    payload), in document order."""
     page_timeout = page_timeout or settings().ocr_page_timeout
     grays = [g for g in (decode_image(i) for i in unpack_images(data)) if g is not None]
     return read_pages(iter(grays), "html", page_timeout, numbered=False, title=False)
