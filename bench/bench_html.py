@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline.decode import decode_bytes
 from pipeline.extract import extract_bytes
-from pipeline.extract.decode import decode_bytes
 from pipeline.samples.render import render_html
 from tests.extract.contract_reports import report
 

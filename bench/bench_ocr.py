@@ -3,9 +3,9 @@
 Documents: scanned copies of the real PDFs in ../shared/corpus/real, made here as the tests
 make them (pages rasterised at 150 and 200 dpi, skewed 0.4°, re-wrapped as image-only PDFs).
 
-- RapidOCR (the pipeline's engine): ``read_scanned_pdf`` in a warm OCR worker
-  (``Worker.run``, kind ``ocr``, IPC included); seconds per page that holds a table, and the
-  worker's peak RSS.
+- RapidOCR (the pipeline's engine): ``read_scanned_pdf`` in a warm worker of the reader pool
+  under the OCR limits (``ReaderPool.read``, IPC included); seconds per page that holds a
+  table, and the worker's peak RSS.
 - Tesseract 5 ``chi_sim`` (Debian ``tesseract-ocr-chi-sim``, measured when installed): the
   same grids and cell lines, every line of a page read in one ``tesseract --psm 6`` call (one
   process per line would cost ~0.2 s each).
@@ -29,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import cv2
 import numpy as np
 
+from pipeline.config import settings
 from pipeline.extract import _failed, assemble
 from pipeline.extract import ocr as ocr_module
-from pipeline.extract.isolation import Worker
+from pipeline.extract.isolation import Limits, ReaderPool
 from tests.extract_ocr.scans import scanned_pdf
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
@@ -126,9 +127,9 @@ def main() -> None:
     if len(engines) == 1:
         print("tesseract not installed (apt-get install tesseract-ocr-chi-sim): not measured")
     ocr_module.recogniser()  # the worker loads the model once; so does this process
-    worker = Worker(timeout=600, memory_mb=2048, kind="ocr")
-    worker.start()
-    worker.run(READER, scanned_pdf((pdfs[0]).read_bytes(), 150), "pdf")  # warm
+    limits = Limits.ocr(settings())
+    pool = ReaderPool(1, limits)
+    pool.read(READER, scanned_pdf((pdfs[0]).read_bytes(), 150), "pdf")  # warm: models loaded
     print(
         f"{'document':<22}{'dpi':>5}{'engine':>11}{'s/table page':>14}{'CPU s/page':>12}"
         f"{'cells right':>14}  status"
@@ -141,7 +142,7 @@ def main() -> None:
             scan = scanned_pdf(pdf.read_bytes(), dpi, skew=0.4)
             pages = table_pages(scan)
             started = time.perf_counter()
-            worker.run(READER, scan, "pdf")
+            pool.read(READER, scan, "pdf")
             worker_times.setdefault(dpi, []).append((time.perf_counter() - started) / pages)
             for engine in engines:
                 seconds, cpu, right, total, status = run_engine(engine, scan, truth)
@@ -152,7 +153,7 @@ def main() -> None:
                     f"{pdf.stem:<22}{dpi:>5}{engine:>11}{seconds / pages:>13.2f}s"
                     f"{cpu / pages:>11.2f}s{f'{right}/{total}':>14}  {status}"
                 )
-    worker.stop()
+    pool.close()
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print()
     for dpi, times in sorted(worker_times.items()):

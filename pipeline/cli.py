@@ -1,4 +1,10 @@
-"""``python -m pipeline <command>``: one argparse sub-command per module listed here."""
+"""``python -m pipeline <command>``: one argparse sub-command per module listed here.
+
+Only the module of the command being run is imported (its readers, DuckDB or the crawler
+take far longer to import than the command line takes to parse), so ``--help`` and every
+sub-command's start stay cheap. Each module's ``register(parser)`` adds its arguments and sets
+``run``; the one-line help lives here, so the list of commands needs no import.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,30 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = [
-    "pipeline.extract.cli",
-    "pipeline.warehouse.cli",
-    "pipeline.crawl.cli",
-    "pipeline.crawl.portals_cli",
-    "pipeline.samples.serve",
-]
+COMMANDS = {
+    "extract": (
+        "pipeline.extract.cli",
+        "extract report documents into the facts contract (JSON on stdout)",
+    ),
+    "warehouse": ("pipeline.warehouse.cli", "DuckDB warehouse: load, marts, publish"),
+    "crawl": ("pipeline.crawl.cli", "crawl district portals into the archive and catalog"),
+    "portals": ("pipeline.crawl.portals_cli", "inspect the portal registry"),
+    "serve-sample": ("pipeline.samples.serve", "serve the bundled sample portals on 127.0.0.2-7"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Gongkai: crawl district portals, extract their annual reports, load DuckDB.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chosen = argv[0] if argv and not argv[0].startswith("-") else None
+    for name, (module, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            importlib.import_module(module).register(sub)
     args = parser.parse_args(argv)
     return args.run(args)
 

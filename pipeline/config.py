@@ -59,6 +59,7 @@ class Settings:
     ocr_page_timeout: float = 30.0  # seconds of OCR per page before the document fails
     extracted_dir: Path = DATA_DIR / "out" / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
+    workers: int = 1  # isolated reader workers extracting in parallel (one per core by default)
 
     @property
     def catalog_dir(self) -> Path:
@@ -95,4 +96,5 @@ def settings() -> Settings:
         ocr_page_timeout=_float("GONGKAI_OCR_PAGE_TIMEOUT", 30.0),
         extracted_dir=_path("GONGKAI_EXTRACTED_DIR", out / "extracted"),
         max_failure_rate=_float("GONGKAI_MAX_FAILURE_RATE", 0.25),
+        workers=max(1, _int("GONGKAI_WORKERS", len(os.sched_getaffinity(0)))),
     )

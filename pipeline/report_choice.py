@@ -18,6 +18,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +28,7 @@ from pipeline import contract
 from pipeline.config import Settings, settings
 from pipeline.crawl.catalog import current_documents
 from pipeline.extract import extract_path
+from pipeline.extract.isolation import ReaderPool, shared_pool
 
 STATUS_RANK = {status: rank for rank, status in enumerate(contract.STATUSES)}  # ok = 0 best
 MANIFEST = "reports.json"
@@ -99,23 +102,41 @@ def _fault(document: dict) -> str | None:
     return "; ".join(str(e) for e in document.get("errors") or []) or "pipeline fault"
 
 
-def report_groups(documents: list[dict], division_code: str, year: int) -> list[list[dict]]:
-    """Catalog records of one district × year, grouped per article: [article, *attachments].
+DistrictYear = tuple[str, int]
+
+
+def report_index(documents: list[dict]) -> dict[DistrictYear, list[list[dict]]]:
+    """Catalog records grouped per article ([article, *attachments and images]), per district ×
+    year, in one pass over the records (a national catalog holds hundreds of thousands).
 
     An article republished under another URL with the same bytes (a portal moved, a list
     page's link changed) is one report: of groups with the same documents, the one seen last
     is kept.
     """
-    mine = [d for d in documents if d.get("division_code") == division_code]
-    articles = {d["url"]: d for d in mine if d.get("role", "article") == "article"}
-    groups = {url: [a] for url, a in articles.items() if a.get("year") == year}
-    for doc in mine:
-        if doc.get("role") in ("attachment", "image") and doc.get("parent_url") in groups:
-            groups[doc["parent_url"]].append(doc)
-    unique: dict[frozenset, list[dict]] = {}
-    for url in sorted(groups, key=lambda u: (groups[u][0].get("last_seen") or "", u)):
-        unique[frozenset(d.get("sha256") for d in groups[url])] = groups[url]
-    return sorted(unique.values(), key=lambda g: g[0]["url"])
+    articles: dict[tuple[str | None, str], list[dict]] = {}
+    for doc in documents:
+        if doc.get("role", "article") == "article":
+            articles[(doc.get("division_code"), doc["url"])] = [doc]
+    for doc in documents:
+        if doc.get("role") in ("attachment", "image"):
+            group = articles.get((doc.get("division_code"), doc.get("parent_url")))
+            if group is not None:
+                group.append(doc)
+    by_year: dict[DistrictYear, list[list[dict]]] = {}
+    for (code, _url), group in articles.items():
+        by_year.setdefault((code, group[0].get("year")), []).append(group)
+    index = {}
+    for key, groups in by_year.items():
+        unique: dict[frozenset, list[dict]] = {}
+        for group in sorted(groups, key=lambda g: (g[0].get("last_seen") or "", g[0]["url"])):
+            unique[frozenset(d.get("sha256") for d in group)] = group
+        index[key] = sorted(unique.values(), key=lambda g: g[0]["url"])
+    return index
+
+
+def report_groups(documents: list[dict], division_code: str, year: int) -> list[list[dict]]:
+    """The article groups of one district × year (see :func:`report_index`)."""
+    return report_index(documents).get((division_code, year), [])
 
 
 def _atomic_json(path: Path, payload) -> None:
@@ -127,39 +148,37 @@ def _atomic_json(path: Path, payload) -> None:
 
 
 def _extract(
-    record: dict, conf: Settings, out: Path, images: list[dict] = ()
+    record: dict, conf: Settings, pool: ReaderPool, out: Path, images: Sequence[dict] = ()
 ) -> tuple[dict, str | None]:
-    """Extract one archived document (an article with the images it shows); a missing or
-    altered archive file is our fault."""
+    """Extract one archived document into ``out`` (an article with the images its body shows);
+    a missing or altered archive file is our fault, and an altered one is not used: the hash
+    computed while extracting must be the catalog's (the crawl checks only names and sizes)."""
     path = conf.archive_dir / record.get("archive_path", "")
     fault = None
     if not record.get("archive_path") or not path.is_file():
         fault = f"archived file missing: {path}"
     pictures = [conf.archive_dir / i["archive_path"] for i in images if i.get("archive_path")]
-    document = extract_path(path, images=[p for p in pictures if p.is_file()])
+    document = extract_path(path, pool=pool, images=[p for p in pictures if p.is_file()])
     sha = (document.get("source") or {}).get("sha256")
     if fault is None and sha != record.get("sha256"):
         fault = f"archive file {path} has sha256 {sha}, catalog says {record.get('sha256')}"
+        document.update({table: [] for table in (*contract.TABLES, "findings")})
+        document.update(status="failed", errors=[fault], pipeline_fault=True)
     document["source"]["sha256"] = record.get("sha256") or sha
     document["source"]["url"] = record.get("url")
     _atomic_json(out / f"{document['source']['sha256']}.json", document)
     return document, fault or _fault(document)
 
 
-def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult:
-    """Extract every document of one article group and keep the one that carries the report.
-
-    The images of the group are no candidates: they are read with the article they belong to.
-    """
+def choose_report(
+    group: list[dict], extracted: list[tuple[dict, str | None]], out: Path
+) -> ReportResult:
+    """Of one article group's extracted documents (written to ``out``), keep the one that
+    carries the report."""
     article = group[0]
-    images = [r for r in group if r.get("role") == "image"]
-    extracted = [
-        (record, *_extract(record, conf, out, images if record is article else ()))
-        for record in group
-        if record.get("role") != "image"
-    ]
+    candidates = [(record, *done) for record, done in zip(group, extracted, strict=True)]
     best_record, best, fault = min(
-        extracted,
+        candidates,
         key=lambda t: (
             STATUS_RANK.get(t[1]["status"], len(STATUS_RANK)),
             -_cells(t[1]),
@@ -169,7 +188,7 @@ def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult
     if best["status"] != "failed":
         fault = None
     elif fault is None:
-        fault = next((f for _, _, f in extracted if f), None)
+        fault = next((f for _, _, f in candidates if f), None)
     meta = best.get("report") or {}
     return ReportResult(
         division_code=article["division_code"],
@@ -201,13 +220,63 @@ def extract_report(group: list[dict], conf: Settings, out: Path) -> ReportResult
                 _cells(d),
                 [str(e) for e in d.get("errors") or []],
             )
-            for r, d, _ in extracted
+            for r, d, _ in candidates
         ],
     )
 
 
+def _images(group: list[dict]) -> list[dict]:
+    """The pictures of an article's body: read with the article, never candidates themselves."""
+    return [r for r in group if r.get("role") == "image"]
+
+
+def _candidates(group: list[dict]) -> list[dict]:
+    return [r for r in group if r.get("role") != "image"]
+
+
 def district_year_dir(division_code: str, year: int, conf: Settings | None = None) -> Path:
     return (conf or settings()).extracted_dir / division_code / str(year)
+
+
+def extract_district_years(
+    district_years: Iterable[DistrictYear],
+    *,
+    conf: Settings | None = None,
+    documents: list[dict] | None = None,
+    pool: ReaderPool | None = None,
+) -> dict[DistrictYear, list[ReportResult]]:
+    """Extract the reports of many district × covered years; each records its choice in its
+    reports.json. Every document of the batch goes through one reader pool at once (PDF and
+    Word parsed by ``pool.size`` isolated workers in parallel); only files are written here.
+
+    ``documents`` defaults to the catalog's current documents; an empty result (no report
+    published yet) is recorded too, so a later load sees that nothing is expected.
+    """
+    conf = conf or settings()
+    pool = pool or shared_pool()
+    if documents is None:
+        documents = current_documents(conf.catalog_dir)
+    index = report_index(documents)
+    batch = {key: index.get(key, []) for key in district_years}
+    jobs = [
+        (record, district_year_dir(*key, conf), _images(group) if record is group[0] else ())
+        for key, groups in batch.items()
+        for group in groups
+        for record in _candidates(group)
+    ]
+    results: dict[DistrictYear, list[ReportResult]] = {}
+    with ThreadPoolExecutor(2 * pool.size, thread_name_prefix="extract") as threads:
+        extracted = threads.map(lambda job: _extract(job[0], conf, pool, *job[1:]), jobs)
+        for key, groups in batch.items():
+            out = district_year_dir(*key, conf)
+            results[key] = [
+                choose_report(
+                    _candidates(group), [next(extracted) for _ in _candidates(group)], out
+                )
+                for group in groups
+            ]
+            _atomic_json(out / MANIFEST, [asdict(r) for r in results[key]])
+    return results
 
 
 def extract_district_year(
@@ -216,21 +285,11 @@ def extract_district_year(
     *,
     conf: Settings | None = None,
     documents: list[dict] | None = None,
+    pool: ReaderPool | None = None,
 ) -> list[ReportResult]:
-    """Extract the reports of one district × covered year and record the choice in reports.json.
-
-    ``documents`` defaults to the catalog's current documents; an empty result (no report
-    published yet) is recorded too, so a later load sees that nothing is expected.
-    """
-    conf = conf or settings()
-    if documents is None:
-        documents = current_documents(conf.catalog_dir)
-    out = district_year_dir(division_code, year, conf)
-    results = [
-        extract_report(group, conf, out) for group in report_groups(documents, division_code, year)
-    ]
-    _atomic_json(out / MANIFEST, [asdict(r) for r in results])
-    return results
+    """Extract the reports of one district × covered year (see :func:`extract_district_years`)."""
+    key = (division_code, year)
+    return extract_district_years([key], conf=conf, documents=documents, pool=pool)[key]
 
 
 def read_results(

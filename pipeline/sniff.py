@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline.decode import decode, wide_encoding
+
 EXTENSIONS = {
     "pdf": ".pdf",
     "html": ".html",
@@ -33,8 +35,6 @@ def is_image(data: bytes) -> bool:
 
 
 def sniff(data: bytes) -> str:
-    from pipeline.extract.decode import wide_encoding  # pipeline.extract imports this module
-
     head = data[:2048]
     if b"%PDF-" in head[:1024]:
         return "pdf"
@@ -61,8 +61,6 @@ def sniff(data: bytes) -> str:
 
 def _is_text(head: bytes) -> bool:
     """Text when the sample decodes (99 % of its bytes, see decode) and is not control codes."""
-    from pipeline.extract.decode import decode
-
     sample = decode(head[:-4] if len(head) > 8 else head, detect=False)
     if sample.replaced > max(1, len(head.translate(None, bytes(range(128)))) // 100):
         return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from pipeline.sniff import EXTENSIONS
@@ -75,9 +76,18 @@ class Archive:
     def read(self, relative: str) -> bytes:
         return self.path(relative).read_bytes()
 
-    def holds(self, relative: str, sha256: str) -> bool:
-        path = self.path(relative)
-        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    def holds(self, relative: str, sha256: str, size: int | None = None) -> bool:
+        """Whether the file of ``sha256`` is in place: its content-addressed name and, when
+        known, its size. The bytes are not re-read (a night's cost must not grow with the
+        archive): extraction hashes every document it reads, so an altered file is caught there.
+        """
+        if Path(relative).stem != sha256:
+            return False
+        try:
+            info = self.path(relative).stat()
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and (size is None or info.st_size == size)
 
     def files(self) -> list[str]:
         """Every archived document, relative to the root (catalog and staging excluded)."""

@@ -140,7 +140,7 @@ class PortalCatalog:
             keep = []
             for record in _read_jsonl(part):
                 path = record.get("archive_path")
-                if path and not self.archive.holds(path, record["sha256"]):
+                if path and not self.archive.holds(path, record["sha256"], record.get("bytes")):
                     staged = self.archive.staging_path(record["sha256"], self.portal_id, run_id)
                     if (
                         staged.is_file()

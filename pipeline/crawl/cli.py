@@ -7,10 +7,7 @@ import contextlib
 import sys
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "crawl", help="crawl district portals into the archive and catalog"
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--portal", action="append", metavar="ID", help="only this portal (repeatable)"
     )

@@ -12,8 +12,7 @@ import sys
 from pipeline.portals.base import PageRequest
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("portals", help="inspect the portal registry")
+def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="portals_command", required=True)
     check = sub.add_parser(
         "check", help="fetch a portal's list pages live and print the reports it would take"

@@ -24,8 +24,8 @@ from pipeline.crawl.catalog import PortalCatalog, utcnow
 from pipeline.crawl.discovery import Entry, attachments, body_images, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher
-from pipeline.extract.decode import decode_bytes
-from pipeline.extract.images import MAX_ARTICLE_IMAGES, MAX_IMAGE_BYTES
+from pipeline.decode import decode_bytes
+from pipeline.images import MAX_ARTICLE_IMAGES, MAX_IMAGE_BYTES
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
 from pipeline.portals.registry import Portal
@@ -233,15 +233,19 @@ class PortalCrawl:
         listing: Listing | None,
         *,
         raise_errors: bool = False,
+        need_body: bool = True,
     ):
-        """Fetch (conditionally), archive if new, record;"
-        " returns (body, charset, record) or None."""
+        """Fetch (conditionally), archive if new, record; returns (body, charset, record) or
+        None. On a 304 the body is read back from the archive only if ``need_body`` (pages
+        whose links are followed): an unchanged document is not read at all."""
         url = req.url
         if self._skip_known_failure(url):
             self.result.skipped_known_failures += 1
             return None
         known = self.catalog.latest.get(url)
-        if known and not self.archive.holds(known["archive_path"], known["sha256"]):
+        if known and not self.archive.holds(
+            known["archive_path"], known["sha256"], known.get("bytes")
+        ):
             known = None  # archive lost the file: fetch it whole
         headers = self.catalog.validators(url) if known and req.method == "GET" else {}
         try:
@@ -265,11 +269,8 @@ class PortalCrawl:
         charset = resp.charset
         if resp.status == 304 and known:
             self.catalog.seen(url, now)
-            return (
-                self.archive.read(known["archive_path"]),
-                charset,
-                {**known, "change": "unchanged"},
-            )
+            body = self.archive.read(known["archive_path"]) if need_body else None
+            return body, charset, {**known, "change": "unchanged"}
         body = resp.body or b""
         if listing is not None and listing.role == "image":
             if len(body) > MAX_IMAGE_BYTES:
@@ -345,7 +346,7 @@ class PortalCrawl:
 
     def _document(self, req: PageRequest, entry: Entry, role: str, parent: str | None, title: str):
         listing = Listing(title, entry.year, entry.agency, entry.agency_kind, role, parent)
-        got = self._fetch(req, "document", listing)
+        got = self._fetch(req, "document", listing, need_body=role == "article")
         if got is None:
             return None
         record = got[2]

@@ -9,15 +9,16 @@ becomes a status and a reason.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
 from pipeline import contract
+from pipeline.config import settings
 from pipeline.extract.grid import Document
 from pipeline.extract.html import read_html
-from pipeline.extract.images import MAX_ARTICLE_IMAGES, pack_images
-from pipeline.extract.isolation import isolated
+from pipeline.extract.isolation import Limits, ReaderPool, shared_pool
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
 from pipeline.extract.text import read_text
@@ -25,50 +26,24 @@ from pipeline.extract.validate import findings as rule_findings
 from pipeline.extract.validate import ocr_findings
 from pipeline.extract.values import normalize_cell
 from pipeline.extract.word import read_binary_word
+from pipeline.images import MAX_ARTICLE_IMAGES, pack_images
 from pipeline.records import ExtractionResult
 from pipeline.sniff import sniff
 
-# PDF and Word parsing runs in an isolated child process (memory cap, time limit): see
-# pipeline/extract/isolation.py. .doc/.wps are converted by LibreOffice in this process (it is
-# a subprocess already, with its own timeout) and the .docx is read in the child.
+# HTML and text are read in this process; PDF and Word are parsed in an isolated worker of the
+# reader pool (memory cap, time limit: pipeline/extract/isolation.py). .doc/.wps are converted
+# by LibreOffice in this process (a subprocess already, with its own timeout) and the .docx it
+# writes is read in a worker.
+READERS: dict[str, Callable[[bytes], Document]] = {"html": read_html, "text": read_text}
+ISOLATED = {"pdf": "pipeline.extract.pdf:read_pdf", "docx": "pipeline.extract.word:read_docx"}
+CONVERTED = ("doc", "wps")
+OCR_PDF = "pipeline.extract.ocr:read_scanned_pdf"
+OCR_IMAGES = "pipeline.extract.ocr:read_table_images"
 SCANNED = "no text layer"  # the PDF reader's verdict for pages that are images only
-
-
-def read_pdf(data: bytes, *, reader=None, ocr=None) -> Document:
-    """A PDF read from its text layer, or by OCR when it has none (a scanned report) or when a
-    report's tables are not in it (pasted as images). Both run in isolated workers."""
-    doc = (reader or isolated("pipeline.extract.pdf:read_pdf", "pdf"))(data)
-    scanned = doc.verdict is not None and doc.verdict[1].startswith(SCANNED)
-    image_tables = doc.verdict is None and not doc.grids and _is_report(doc.text, False)
-    if not (scanned or image_tables):
-        return doc
-    read = (ocr or isolated("pipeline.extract.ocr:read_scanned_pdf", "pdf"))(data)
-    if read.fault or scanned:
-        return read
-    if not read.grids:
-        return doc
-    read.text = f"{doc.text}\n{read.text}"
-    read.title = doc.title or read.title
-    return read
-
-
-READERS: dict[str, Callable[[bytes], Document]] = {
-    "html": read_html,
-    "text": read_text,
-    "pdf": read_pdf,
-    "docx": isolated("pipeline.extract.word:read_docx", "docx"),
-    "doc": partial(
-        read_binary_word, fmt="doc", docx_reader=isolated("pipeline.extract.word:read_docx", "doc")
-    ),
-    "wps": partial(
-        read_binary_word, fmt="wps", docx_reader=isolated("pipeline.extract.word:read_docx", "wps")
-    ),
-}
 # HTML and text are parsed in this process: their size bounds the parse tree (about 10-15× the
 # bytes with lxml), the cell budgets of pipeline.extract.grid bound the grids. Real pages are
 # under 1 MB; Word-exported ones reach 350 KB.
 MAX_MARKUP_BYTES = 16 * 1024 * 1024
-IN_PROCESS = frozenset({"html", "text"})
 REPORT_WORDS = ("政府信息公开", "政务公开")
 ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
 PRE_2019_WORDS = ("历年累计",)
@@ -104,61 +79,49 @@ def _failed(
     }
 
 
-def extract_bytes(
-    data: bytes,
-    *,
-    path: str | None = None,
-    fmt: str | None = None,
-    images: list[bytes] | None = None,
-) -> ExtractionResult:
-    """Extract one document held in memory. ``path`` is recorded and used as a name hint.
-
-    ``images`` are the pictures the article shows, in page order (archived with it by the
-    crawler): when its markup does not hold all three tables, their ruled tables are read by
-    OCR and follow the markup's grids.
-
-    Besides the contract's keys the result carries ``pipeline_fault``: true when our code or its
-    limits failed (a reader crashed, timed out or ran out of memory), not the document.
-    """
-    fmt = fmt or sniff(data)
-    sha256 = hashlib.sha256(data).hexdigest()
-    reader = READERS.get(fmt)
-    if reader is None:
-        if fmt == "unknown":
-            return _failed(
-                path, sha256, fmt, "not a report document: unrecognised file type", fault=False
-            )
-        return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
-    if fmt in IN_PROCESS and len(data) > MAX_MARKUP_BYTES:
-        return _failed(
-            path,
-            sha256,
-            fmt,
-            f"{fmt} document of {len(data) / 2**20:.1f} MB exceeds the "
-            f"{MAX_MARKUP_BYTES // 2**20} MB limit for HTML and text documents",
-            fault=False,
+def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Document | None:
+    """The reader's Document for ``fmt`` (``pool`` for PDF/Word), None when no reader exists."""
+    if fmt in READERS:
+        return READERS[fmt](data)
+    if fmt == "pdf":
+        return read_pdf(data, pool or shared_pool())
+    if fmt in ISOLATED:
+        return (pool or shared_pool()).read(ISOLATED[fmt], data, fmt)
+    if fmt in CONVERTED:
+        workers = pool or shared_pool()
+        return read_binary_word(
+            data, fmt, docx_reader=lambda docx: workers.read(ISOLATED["docx"], docx, fmt)
         )
-    try:
-        doc = reader(data)
-    except Exception as exc:  # a reader bug or hostile input must not end the run
-        return _failed(
-            path, sha256, fmt, f"{fmt} reader failed: {type(exc).__name__}: {exc}", fault=True
-        )
-    if images and fmt in ("html", "text") and doc.verdict is None:
-        doc = with_image_tables(doc, images)
-    return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
+    return None
 
 
-def with_image_tables(doc: Document, images: list[bytes], *, ocr=None) -> Document:
+def read_pdf(data: bytes, pool: ReaderPool) -> Document:
+    """A PDF read from its text layer, or by OCR (in the pool, under the OCR limits) when it has
+    none (a scanned report) or when a report's tables are not in it (pasted as images)."""
+    doc = pool.read(ISOLATED["pdf"], data, "pdf")
+    scanned = doc.verdict is not None and doc.verdict[1].startswith(SCANNED)
+    image_tables = doc.verdict is None and not doc.grids and _is_report(doc.text, False)
+    if not (scanned or image_tables):
+        return doc
+    read = pool.read(OCR_PDF, data, "pdf", Limits.ocr(settings()))
+    if read.fault or scanned or (read.verdict is not None and read.verdict[0] == "failed"):
+        return read
+    if not read.grids:
+        return doc
+    read.text = f"{doc.text}\n{read.text}"
+    read.title = doc.title or read.title
+    return read
+
+
+def with_image_tables(doc: Document, images: list[bytes], pool: ReaderPool) -> Document:
     """``doc`` plus the ruled tables OCR finds in ``images``, when its own grids lack a table."""
     if len(map_grids(doc.grids).tables_found()) == len(contract.TABLES):
         return doc
-    read = (ocr or isolated("pipeline.extract.ocr:read_table_images", doc.format))(
-        pack_images(images[:MAX_ARTICLE_IMAGES])
-    )
-    if read.fault:
+    payload = pack_images(images[:MAX_ARTICLE_IMAGES])
+    read = pool.read(OCR_IMAGES, payload, doc.format, Limits.ocr(settings()))
+    if read.verdict is not None and read.verdict[0] == "failed":
         doc.errors.append(f"OCR of the article's images failed: {read.verdict[1]}")
-        doc.fault = True
+        doc.fault = doc.fault or read.fault
         return doc
     if not read.grids:
         return doc
@@ -171,6 +134,50 @@ def with_image_tables(doc: Document, images: list[bytes], *, ocr=None) -> Docume
     doc.text = f"{doc.text}\n{read.text}"
     doc.ocr = True
     return doc
+
+
+def extract_bytes(
+    data: bytes,
+    *,
+    path: str | None = None,
+    fmt: str | None = None,
+    pool: ReaderPool | None = None,
+    images: list[bytes] | None = None,
+) -> ExtractionResult:
+    """Extract one document held in memory. ``path`` is recorded and used as a name hint;
+    ``pool`` parses PDF/Word and runs OCR (default: the process-wide pool). ``images`` are the
+    pictures the article shows, in page order (archived with it by the crawler): when its
+    markup does not hold all three tables, their ruled tables are read by OCR.
+
+    Besides the contract's keys the result carries ``pipeline_fault``: true when our code or its
+    limits failed (a reader crashed, timed out or ran out of memory), not the document.
+    """
+    fmt = fmt or sniff(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if fmt == "unknown":
+        return _failed(
+            path, sha256, fmt, "not a report document: unrecognised file type", fault=False
+        )
+    if fmt in READERS and len(data) > MAX_MARKUP_BYTES:
+        return _failed(
+            path,
+            sha256,
+            fmt,
+            f"{fmt} document of {len(data) / 2**20:.1f} MB exceeds the "
+            f"{MAX_MARKUP_BYTES // 2**20} MB limit for HTML and text documents",
+            fault=False,
+        )
+    try:
+        doc = read_document(data, fmt, pool)
+    except Exception as exc:  # a reader bug or hostile input must not end the run
+        return _failed(
+            path, sha256, fmt, f"{fmt} reader failed: {type(exc).__name__}: {exc}", fault=True
+        )
+    if doc is None:
+        return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
+    if images and fmt in READERS and doc.verdict is None:
+        doc = with_image_tables(doc, images, pool or shared_pool())
+    return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
 def assemble(doc: Document, result: ExtractionResult, path: str | None) -> ExtractionResult:
@@ -233,7 +240,11 @@ def assemble(doc: Document, result: ExtractionResult, path: str | None) -> Extra
 
 
 def extract_path(
-    path: str | Path, fmt: str | None = None, images: list[Path] | None = None
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    pool: ReaderPool | None = None,
+    images: list[Path] | None = None,
 ) -> ExtractionResult:
     """Extract one file (with the images its article shows); an unreadable file is a
     ``failed`` result, not an exception."""
@@ -245,4 +256,18 @@ def extract_path(
         return _failed(
             str(path), None, fmt, f"cannot read {exc.filename}: {exc.strerror or exc}", fault=True
         )
-    return extract_bytes(data, path=str(path), fmt=fmt, images=pictures)
+    return extract_bytes(data, path=str(path), fmt=fmt, pool=pool, images=pictures)
+
+
+def extract_paths(
+    paths: Iterable[str | Path], *, fmt: str | None = None, pool: ReaderPool | None = None
+) -> Iterator[dict]:
+    """Extract many files across the reader pool; results in the order of ``paths``.
+
+    Caller threads read, sniff, parse HTML/text and map; PDF and Word documents are parsed by
+    the pool's workers, ``pool.size`` at a time. Two threads per worker keep every worker busy
+    while the results of the previous documents are mapped here.
+    """
+    pool = pool or shared_pool()
+    with ThreadPoolExecutor(2 * pool.size, thread_name_prefix="extract") as threads:
+        yield from threads.map(partial(extract_path, fmt=fmt, pool=pool), paths)

@@ -9,10 +9,7 @@ import sys
 from pipeline.contract import FORMATS
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "extract", help="extract one report document into the facts contract (JSON on stdout)"
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="report document(s)")
     parser.add_argument("--pretty", action="store_true", help="indent the JSON")
     parser.add_argument("--format", choices=FORMATS, help="force a reader instead of sniffing")
@@ -20,11 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.extract import extract_path
+    from pipeline.extract import extract_paths
 
     exit_code = 0
-    for path in args.paths:
-        result = extract_path(path, fmt=args.format)
+    for result in extract_paths(args.paths, fmt=args.format):
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2 if args.pretty else None)
         sys.stdout.write("\n")
         if result["status"] == "failed":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from pipeline.extract.decode import decode
+from pipeline.decode import decode
 from pipeline.extract.grid import MAX_SPAN, CellBudget, Document, GridBuilder, GridLimit
 
 TITLE_META = ("ArticleTitle", "title", "og:title")
@@ -50,7 +50,7 @@ def _innermost_tables(soup: BeautifulSoup) -> list:
 
 
 def read_html(data: bytes | str) -> Document:
-    """Parse a page (bytes are decoded by us, see :mod:`pipeline.extract.decode`).
+    """Parse a page (bytes are decoded by us, see :mod:`pipeline.decode`).
 
     Merged cells are expanded under a :class:`CellBudget`: a table that would expand past the
     per-table limit is skipped with a note, and reading stops at the per-document limit.

@@ -26,9 +26,9 @@ import numpy as np
 
 from pipeline.config import settings
 from pipeline.extract.grid import Cell, Document, Grid
-from pipeline.extract.images import unpack_images
 from pipeline.extract.pdf import title_from_text
 from pipeline.extract.values import is_value
+from pipeline.images import unpack_images
 
 OCR_DPI = 200  # PDF pages are rendered at this resolution for OCR
 REPAIRED_CONFIDENCE = 0.5  # a value cell whose read had to be cut to its number
@@ -458,7 +458,7 @@ def decode_image(data: bytes) -> np.ndarray | None:
 
 
 def read_table_images(data: bytes, page_timeout: float | None = None) -> Document:
-    """The ruled tables in a report's images (a :func:`pipeline.extract.images.pack_images`
+    """The ruled tables in a report's images (a :func:`pipeline.images.pack_images`
     payload), in document order."""
     page_timeout = page_timeout or settings().ocr_page_timeout
     grays = [g for g in (decode_image(i) for i in unpack_images(data)) if g is not None]

@@ -26,7 +26,10 @@ from pipeline.extract.grid import Document
 from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER
 from pipeline.extract.pdf_tables import read_tables
 
-# Words only the statistics tables print (whitespace removed): where the tables are.
+# Words the statistics tables print (whitespace removed): where the tables are. Narrative text
+# quotes some of them too (行政复议结果维持2件，结果纠正1件), so a marker counts only on a line
+# shaped like a table's: a row of numbers, or a short line or one made mostly of labels, with no
+# sentence punctuation (see _table_line).
 TABLE_MARKERS = (
     "第二十条第",
     "本年制发件数",
@@ -55,6 +58,11 @@ RARE = re.compile(r"[\u3400-\u4dbf]")
 SPACE = re.compile(r"\s")
 SAMPLE_FROM_PAGES = 20  # longer reports sample the pages before the tables
 SAMPLE_STRIDE = 2
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+CJK = re.compile(r"[\u3400-\u9fff]")
+SENTENCE = re.compile(r"[，。；！？]")
+MIN_ROW_NUMBERS = 3  # a line with this many numbers is a table row
+MAX_LABEL_CJK = 24  # prose lines run the page width (28+ characters); header cells are shorter
 
 
 MAX_REFERENCE_CHAIN = 32  # indirect objects that are only a reference to another one, in a row
@@ -292,16 +300,44 @@ def _undouble_chars(text: str) -> str:
 
 
 def _has_markers(text: str) -> bool:
-    flat = _squash(text)
-    return any(m in flat for m in TABLE_MARKERS) or any(
-        m in _undouble_chars(flat) for m in TABLE_MARKERS
-    )
+    """Whether a page prints a table label on a line shaped like a table's."""
+    return any(_table_line(line, markers=True) for line in text.split("\n"))
+
+
+def _table_line(line: str, *, markers: bool = False) -> bool:
+    """A line that belongs to a table: no sentence punctuation, and short (a label), a row of
+    numbers, or made mostly of table labels (a header row). With ``markers``, it must name a
+    label."""
+    flat = _squash(line)
+    if not flat:
+        return False
+    found = [m for m in TABLE_MARKERS if m in flat]
+    if not found:  # fake bold drawn glyph by glyph: 结结果果维维持持
+        undoubled = _undouble_chars(flat)
+        found = [m for m in TABLE_MARKERS if m in undoubled]
+        flat = undoubled if found else flat
+    if markers and not found:
+        return False
+    if SENTENCE.search(flat):
+        return False
+    cjk = len(CJK.findall(flat))
+    if cjk <= MAX_LABEL_CJK or len(NUMBER.findall(flat)) >= MIN_ROW_NUMBERS:
+        return True
+    return sum(len(m) for m in found) * 2 >= cjk
+
+
+def _continues_table(text: str) -> bool:
+    """Whether a page starts with table rows (the tail of a table broken at the page end)."""
+    lines = [ln for ln in text.split("\n") if ln.strip() and not PAGE_NUMBER.match(ln.strip())]
+    if not lines or LATER_SECTION.match(_squash(lines[0])):
+        return False
+    return _table_line(lines[0])
 
 
 class _TablePages:
     """Pages from the first to the last that print a table label, plus the page after the
-    last one unless the next section's heading is already on it. Fed page by page, it says
-    when the answer is known."""
+    last one when it starts with table rows and the next section's heading was not already
+    printed. Fed page by page, it says when the answer is known."""
 
     def __init__(self) -> None:
         self.hits: list[int] = []
@@ -313,7 +349,7 @@ class _TablePages:
             if LATER_SECTION.search(_squash(text)):
                 self.end = index
         elif self.hits:
-            self.end = index
+            self.end = index if _continues_table(text) else index - 1
         return self.end is not None
 
     def pages(self) -> list[int]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.decode import decode
+from pipeline.decode import decode
 from pipeline.extract.grid import Cell, CellBudget, Document, Grid
 from pipeline.extract.labels import HEADING, section_of
 from pipeline.extract.values import is_value, normalize_cell

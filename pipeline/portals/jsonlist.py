@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 from urllib.parse import urljoin
 
-from pipeline.extract.decode import decode_bytes
+from pipeline.decode import decode_bytes
 from pipeline.portals.base import Adapter, Lister, PageRequest, with_param
 from pipeline.portals.links import canonical
 from pipeline.portals.registry import Portal

@@ -1,6 +1,6 @@
 """Reading links out of HTML pages: what the CMS adapters and the crawler's discovery share.
 
-Pages are decoded by :func:`pipeline.extract.decode.decode_bytes` (declared charset read as its
+Pages are decoded by :func:`pipeline.decode.decode_bytes` (declared charset read as its
 superset, then detection) before lxml sees them, and parsed with entities and network off.
 """
 
@@ -11,7 +11,7 @@ from urllib.parse import urldefrag, urljoin
 
 import lxml.html
 
-from pipeline.extract.decode import decode_bytes
+from pipeline.decode import decode_bytes
 
 _PARSER = lxml.html.HTMLParser(no_network=True, recover=True)
 

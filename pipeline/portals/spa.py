@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from pipeline.extract.decode import decode_bytes
+from pipeline.decode import decode_bytes
 from pipeline.portals.base import PageRequest
 from pipeline.portals.jsonlist import JsonListAdapter, dig
 from pipeline.portals.registry import Portal

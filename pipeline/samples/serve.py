@@ -179,10 +179,7 @@ def serving_registry_port(portals) -> Iterator[SampleServer | None]:
         yield server
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "serve-sample", help="serve the bundled sample portals on 127.0.0.2-7"
-    )
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument(
         "--regenerate", action="store_true", help="rebuild the site from facts.json first"

@@ -141,9 +141,8 @@ def _describe(args) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(parser: argparse.ArgumentParser) -> None:
     conf = settings()
-    parser = subparsers.add_parser("warehouse", help="DuckDB warehouse: load, marts, publish")
     commands = parser.add_subparsers(dest="warehouse_command", required=True)
 
     def command(name: str, run, help_text: str) -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -77,3 +78,27 @@ def test_year_filter(server, tmp_path):
     crawl(sample_portals(server.port), conf, year=2021, progress=False)
     years = {d["year"] for d in current_documents(conf.catalog_dir)}
     assert years == {2021}
+
+
+def test_an_unchanged_night_reads_no_archived_document(server, tmp_path, monkeypatch):
+    """Nightly cost grows with what changed: a 304 for a document neither re-reads nor re-hashes
+    its archived file (only pages whose links are followed are read back)."""
+    conf = replace(settings(), archive_dir=tmp_path / "archive")
+    portals = sample_portals(server.port)
+    crawl(portals, conf, progress=False)
+    docs = current_documents(conf.catalog_dir)
+    attachments = {d["archive_path"] for d in docs if d["role"] == "attachment"}
+    assert attachments
+    read: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def spy(path: Path) -> bytes:
+        read.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    again = crawl(portals, conf, progress=False)
+    assert again.total("unchanged") == len(docs) and again.total("new") == 0
+    archive = conf.archive_dir
+    touched = {p.relative_to(archive).as_posix() for p in read if p.is_relative_to(archive)}
+    assert touched and not touched & attachments

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.decode import decode_bytes
 from pipeline.extract import extract_bytes
-from pipeline.extract.decode import decode_bytes
 from pipeline.samples.render import render_html, render_text
 from pipeline.sniff import sniff
 from tests.extract.contract_reports import cells, report

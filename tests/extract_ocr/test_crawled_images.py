@@ -4,6 +4,8 @@ with the article, and the report's extraction reads the tables in them."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +13,7 @@ from pipeline.crawl import crawl_portal, current_documents
 from pipeline.crawl import runner as crawl_runner
 from pipeline.crawl.archive import Archive
 from pipeline.crawl.discovery import body_images
-from pipeline.report_choice import extract_report, report_groups
+from pipeline.report_choice import extract_district_year
 from tests.conftest import CORPUS, require_shared
 from tests.crawl.faultsite import Server, Site, conf_for, list_page, make_portal
 from tests.extract_ocr.test_images import _screenshots
@@ -55,7 +57,7 @@ def site() -> Site:
 
 def test_article_images_are_archived_and_read(site, tmp_path, monkeypatch):
     monkeypatch.setattr(crawl_runner, "MAX_IMAGE_BYTES", 2_000_000)
-    conf = conf_for(tmp_path)
+    conf = replace(conf_for(tmp_path), extracted_dir=tmp_path / "extracted")
     with Server(site) as server:
         result = crawl_portal(make_portal(server.port), conf)
     docs = {d["url"].rsplit("/", 1)[-1]: d for d in current_documents(conf.catalog_dir, "faulty")}
@@ -70,11 +72,10 @@ def test_article_images_are_archived_and_read(site, tmp_path, monkeypatch):
     assert [e["class"] for e in result.errors] == ["too_large"]
     assert Archive(conf.archive_dir).path(docs["t0.png"]["archive_path"]).is_file()
 
-    [group] = report_groups(list(docs.values()), "630202", 2024)
-    report = extract_report(group, conf, tmp_path / "extracted")
+    [report] = extract_district_year("630202", 2024, conf=conf, documents=list(docs.values()))
     assert [c.role for c in report.candidates] == ["article"]
     assert report.status == "ok", report.errors
-    extracted = json.loads((tmp_path / "extracted" / f"{report.sha256}.json").read_text())
+    extracted = json.loads(Path(report.json_path).read_text("utf-8"))
     truth = json.loads((CORPUS / "real" / "hzq2024_working.truth.json").read_text("utf-8"))
     assert extracted["source"]["ocr"] is True
     for table in ("active_disclosure", "applications", "appeals"):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from pdfminer.pdftypes import PDFObjRef
 
+from pipeline.decode import decode
 from pipeline.extract import MAX_MARKUP_BYTES, extract_bytes, pdf_tables
-from pipeline.extract.decode import decode
 from pipeline.extract.faults import DocumentLimit
 from pipeline.extract.grid import CellBudget, GridBuilder, GridLimit
-from pipeline.extract.isolation import run_isolated
+from pipeline.extract.isolation import Limits, run_isolated
 from pipeline.extract.pdf import read_pdf
 from pipeline.samples.render_pdf import render_pdf
 from pipeline.sniff import sniff
@@ -101,7 +101,7 @@ def test_binary_is_not_taken_for_text():
 
 @pytest.mark.parametrize("name", ["pdf_reference_loop", "pdf_kids_loop"])
 def test_pdf_structure_loops_end_without_the_timeout(name):
-    doc = run_isolated(READ_PDF, getattr(generate, name)(), timeout=30)
+    doc = run_isolated(READ_PDF, getattr(generate, name)(), limits=Limits(timeout=30))
     assert doc.verdict is not None
     assert "timed out" not in doc.verdict[1]
     assert doc.fault is False

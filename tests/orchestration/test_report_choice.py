@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 
 from pipeline.config import settings
+from pipeline.extract.isolation import ReaderPool
 from pipeline.report_choice import (
     MANIFEST,
     document_fingerprint,
     extract_district_year,
+    extract_district_years,
     read_results,
+    report_groups,
+    report_index,
 )
 from tests.orchestration.conftest import report_page, report_text
 
@@ -115,3 +119,52 @@ def test_same_document_under_a_new_url_is_one_report(catalog):
 
     assert result.url == moved["url"]
     assert document_fingerprint([old, moved], CODE, 2023) == document_fingerprint([old], CODE, 2023)
+
+
+def test_an_altered_archive_file_is_caught_when_extracted(catalog):
+    """The crawl checks an archived file's name and size only; extraction hashes what it reads,
+    so a file altered in place is a pipeline fault and its numbers are not used."""
+    record = catalog.document(CODE, 2022, report_page(CODE, 2022))
+    catalog.commit([record])
+    path = settings().archive_dir / record["archive_path"]
+    path.write_bytes(path.read_bytes().replace(b"2022", b"2023"))  # same size, still a report
+
+    [result] = extract_district_year(CODE, 2022)
+
+    assert result.status == "failed" and result.cells == 0
+    assert "catalog says" in result.fault
+    assert result.contract()["pipeline_fault"] is True
+
+
+def test_a_batch_of_district_years_is_extracted_as_each_alone(catalog):
+    records = [catalog.document(CODE, year, report_page(CODE, year)) for year in (2020, 2021)]
+    other = catalog.document("630203", 2021, report_page("630203", 2021))
+    catalog.commit([*records, other])
+    keys = [(CODE, 2020), (CODE, 2021), ("630203", 2021), (CODE, 2019)]
+
+    with ReaderPool(2) as pool:
+        batch = extract_district_years(keys, pool=pool)
+
+    assert list(batch) == keys and batch[(CODE, 2019)] == []
+    for code, year in keys:
+        assert batch[(code, year)] == read_results(code, year)
+        assert [r.status for r in batch[(code, year)]] == ["ok"] * len(batch[(code, year)])
+    assert {r.sha256 for r in batch[("630203", 2021)]} == {other["sha256"]}
+
+
+def test_grouping_is_one_pass_and_matches_per_district_year(catalog):
+    article = catalog.document(CODE, 2021, LINK_ONLY)
+    attachment = catalog.document(
+        CODE,
+        2021,
+        report_text(CODE, 2021),
+        role="attachment",
+        parent_url=article["url"],
+        url="http://portal.test/files/2021.txt",
+        sniffed="text",
+    )
+    other = catalog.document("630203", 2021, report_page("630203", 2021))
+    documents = [article, attachment, other]
+    index = report_index(documents)
+    assert index == {(CODE, 2021): [[article, attachment]], ("630203", 2021): [[other]]}
+    assert report_groups(documents, CODE, 2021) == index[(CODE, 2021)]
