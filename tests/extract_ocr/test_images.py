@@ -64,8 +64,9 @@ def test_images_are_not_read_when_the_markup_holds_every_table():
     require_shared()
     page = (CORPUS / "real" / "pingtan-2021.html").read_bytes()
 
-    def refuse(_data):
-        raise AssertionError("OCR must not run")
+    class Refusing:
+        def read(self, *_args):
+            raise AssertionError("OCR must not run")
 
-    doc = with_image_tables(read_html(page), [b"\x89PNG\r\n\x1a\n"], ocr=refuse)
+    doc = with_image_tables(read_html(page), [b"\x89PNG\r\n\x1a\n"], Refusing())
     assert not doc.ocr
