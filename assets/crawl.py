@@ -6,11 +6,12 @@ run in parallel; the instance's tag limit keeps one run per portal (see dagster.
 
 import dagster as dg
 
-from assets.partitions import districts, portals_by_code
-from pipeline.config import settings
+from assets.partitions import Layout
+from assets.resources import GongkaiSettings
 from pipeline.crawl import crawl_portal
 from pipeline.crawl.runner import PortalResult
 from pipeline.portals.registry import Portal
+from pipeline.records import FetchErrorRecord
 
 # Transient trouble (timeouts, 5xx, connection resets): retry the step with growing, jittered
 # pauses. Permanent trouble raises Failure(allow_retries=False) and is not retried.
@@ -20,7 +21,7 @@ CRAWL_RETRY = dg.RetryPolicy(
 PERMANENT = ("blocked", "robots", "http", "redirect", "too_large", "invalid")
 
 
-def unreachable(portal: Portal, result: PortalResult) -> tuple[str, list[dict]] | None:
+def unreachable(portal: Portal, result: PortalResult) -> tuple[str, list[FetchErrorRecord]] | None:
     """Why the portal could not be crawled at all: ("permanent"|"transient", errors), or None.
 
     A portal is unreachable when a start URL failed or its host answered a WAF page; a single
@@ -37,21 +38,34 @@ def unreachable(portal: Portal, result: PortalResult) -> tuple[str, list[dict]] 
     return ("permanent" if permanent else "transient"), fatal
 
 
-@dg.asset(
-    partitions_def=districts,
-    group_name="crawl",
-    kinds={"python"},
-    retry_policy=CRAWL_RETRY,
-    description="Crawl the district's portal(s): report articles and attachments into the "
-    "archive, one JSON Lines catalog file per run (GONGKAI_ARCHIVE_DIR).",
-)
-def portal_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    conf = settings()
-    portals = portals_by_code().get(context.partition_key, [])
+def build_portal_documents(layout: Layout) -> dg.AssetsDefinition:
+    """The crawl asset over the registry's districts: one district per run, so a portal's
+    transient trouble retries that portal alone."""
+
+    @dg.asset(
+        partitions_def=layout.districts,
+        group_name="crawl",
+        kinds={"python"},
+        retry_policy=CRAWL_RETRY,
+        description="Crawl the district's portal(s): report articles and attachments into the "
+        "archive, one JSON Lines catalog file per run (GONGKAI_ARCHIVE_DIR).",
+    )
+    def portal_documents(
+        context: dg.AssetExecutionContext, gongkai: GongkaiSettings
+    ) -> dg.MaterializeResult:
+        return dg.MaterializeResult(
+            metadata=crawl_district(layout, context.partition_key, gongkai.settings())
+        )
+
+    return portal_documents
+
+
+def crawl_district(layout: Layout, code: str, conf) -> dict:
+    """Crawl every portal of one district; the partition's metadata, or a (retryable) failure."""
+    portals = layout.portals_of(code)
     if not portals:
         raise dg.Failure(
-            f"no portal for division code {context.partition_key} in {conf.portals_file}",
-            allow_retries=False,
+            f"no portal for division code {code} in {conf.portals_file}", allow_retries=False
         )
     meta: dict = {}
     for portal in portals:
@@ -95,4 +109,4 @@ def portal_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         )
         if result.errors:
             meta[f"{prefix}fetch error detail"] = dg.MetadataValue.json(result.errors[:20])
-    return dg.MaterializeResult(metadata=meta)
+    return meta

@@ -1,10 +1,22 @@
-"""Extracted facts per district × covered year: files only, so partitions run in parallel."""
+"""Extracted facts per district × covered year: files only, so batches run in parallel.
+
+A backfill runs many district-years per run (``BackfillPolicy``); each keeps its own metadata
+and its own check results (``AssetCheckEvaluation`` with its partition), so the UI shows every
+district-year as if it had run alone, and a failed one can be rerun alone.
+"""
 
 import dagster as dg
 
-from assets.crawl import portal_documents
-from assets.partitions import district_years, split_key
-from pipeline.report_choice import ReportResult, extract_district_year, preview_markdown
+from assets.partitions import Layout, district_years_of, partitioned_check
+from assets.resources import GongkaiSettings
+from pipeline.flow import extract_batch, faults_of
+from pipeline.report_choice import ReportResult, preview_markdown, results_fingerprint
+
+EXTRACTED_REPORTS = dg.AssetKey("extracted_reports")
+CONTRACT_RULES, EXTRACTION_FAULTS = "contract_rules", "extraction_faults"
+BATCH = 50  # district-years per backfill run
+FINGERPRINT = "documents fingerprint"  # the catalog sensor compares it with the catalog's
+LIST_LIMIT = 50
 
 
 def report_metadata(results: list[ReportResult]) -> dict:
@@ -17,6 +29,7 @@ def report_metadata(results: list[ReportResult]) -> dict:
         "district reports": len(district),
         "department reports": len(results) - len(district),
         "status": main.status if main else "missing",
+        FINGERPRINT: results_fingerprint(results),
     }
     if main is None:
         return meta
@@ -48,20 +61,97 @@ def report_metadata(results: list[ReportResult]) -> dict:
     return meta
 
 
-@dg.asset(
-    partitions_def=district_years,
-    # The district dimension is the crawl's partitions definition, so Dagster maps each
-    # district-year onto its district's crawl (MultiToSingleDimensionPartitionMapping).
-    deps=[portal_documents],
-    group_name="extract",
-    kinds={"python"},
-    description="Choose and extract the report documents of one district × covered year from "
-    "the crawl catalog (article page or attachment, best status wins); contract JSON "
-    "under GONGKAI_EXTRACTED_DIR/<code>/<year>/.",
-)
-def extracted_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    code, year = split_key(context)
-    results = extract_district_year(code, year)
-    if not results:
-        context.log.info(f"no report document in the catalog for {code} {year}")
-    return dg.MaterializeResult(metadata=report_metadata(results))
+def check_evaluations(key, results: list[ReportResult]) -> list[dg.AssetCheckEvaluation]:
+    """The two per-report checks of one district-year, recorded on its partition.
+
+    A failing contract rule is the source's arithmetic (WARN, still loaded). A pipeline fault
+    is ours (ERROR): the load holds that district-year back itself (pipeline.flow.load_batch),
+    so the check does not block the rest of the batch.
+    """
+    findings = [{"url": r.url, **f} for r in results for f in r.findings]
+    faults = faults_of(results)
+    return [
+        dg.AssetCheckEvaluation(
+            asset_key=EXTRACTED_REPORTS,
+            check_name=CONTRACT_RULES,
+            passed=not findings,
+            severity=dg.AssetCheckSeverity.WARN,
+            partition=key,
+            metadata={
+                "reports": len(results),
+                "findings": len(findings),
+                "detail": dg.MetadataValue.json(findings[:LIST_LIMIT]),
+            },
+        ),
+        dg.AssetCheckEvaluation(
+            asset_key=EXTRACTED_REPORTS,
+            check_name=EXTRACTION_FAULTS,
+            passed=not faults,
+            severity=dg.AssetCheckSeverity.ERROR,
+            partition=key,
+            metadata={"reports": len(results), "faults": dg.MetadataValue.json(faults)},
+        ),
+    ]
+
+
+def build_extracted_reports(layout: Layout) -> dg.AssetsDefinition:
+    partitions = layout.district_years
+    checks = [
+        partitioned_check(
+            CONTRACT_RULES,
+            EXTRACTED_REPORTS,
+            partitions,
+            description="The contract's rules (carry_balance, outcome_sum, requester_sum, "
+            "appeal_sum) hold in every report of the district-year. A failing rule is the "
+            "source's arithmetic: a warning, the report still loads.",
+        ),
+        partitioned_check(
+            EXTRACTION_FAULTS,
+            EXTRACTED_REPORTS,
+            partitions,
+            description="No report failed because of the pipeline (a reader crash, a format "
+            "without reader, an archived file missing or altered). An error: this "
+            "district-year is not loaded (the rest of its batch is) until it is fixed.",
+        ),
+    ]
+
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec(
+                EXTRACTED_REPORTS,
+                partitions_def=partitions,
+                # The district dimension is the crawl's partitions definition, so Dagster maps
+                # each district-year onto its district's crawl.
+                deps=["portal_documents"],
+                group_name="extract",
+                kinds={"python"},
+                description="Choose and extract the report documents of each district × "
+                "covered year from the crawl catalog (article page or attachment, best status "
+                "wins); contract JSON under GONGKAI_EXTRACTED_DIR/<code>/<year>/.",
+            )
+        ],
+        check_specs=checks,
+        backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=BATCH),
+        can_subset=True,  # check results are events per partition, not step outputs
+        name="extracted_reports",
+    )
+    def extracted_reports(context: dg.AssetExecutionContext, gongkai: GongkaiSettings):
+        conf = gongkai.settings()
+        keys = {
+            split: key
+            for split, key in zip(district_years_of(context), context.partition_keys, strict=True)
+        }
+        extracted = extract_batch(keys, conf, layout.portals)
+        for (code, year), results in extracted.items():
+            if not results:
+                context.log.info(f"no report document in the catalog for {code} {year}")
+            context.add_asset_metadata(
+                report_metadata(results),
+                asset_key=EXTRACTED_REPORTS,
+                partition_key=keys[code, year],
+            )
+        yield dg.MaterializeResult(asset_key=EXTRACTED_REPORTS)
+        for (code, year), results in extracted.items():
+            yield from check_evaluations(keys[code, year], results)
+
+    return extracted_reports

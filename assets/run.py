@@ -1,9 +1,11 @@
-"""``make run``: the whole graph through Dagster, over the bundled sample portals, then a summary.
+"""``make run``: the whole graph through Dagster's own jobs, over the bundled sample portals.
 
-Serves the sample portals on loopback itself, points the registry at them, and materialises the
-graph stage by stage (one job per partitions definition: crawl every district, extract and load
-every district × year, then the marts and the analyst copy) in the persistent instance at
-``DAGSTER_HOME``, so ``make ui`` shows these runs afterwards.
+Serves the sample portals on loopback on the port the registry names (and stops with a message
+when it is taken), then runs the code location's jobs through Dagster's public API on the
+persistent instance at ``DAGSTER_HOME``: one crawl run per district, one extract-and-load run
+over every district × year (a partition range, as a backfill batches it), then the marts and
+the analyst copy. Every run carries the tag ``gongkai/launched_by=make-run``; ``make ui``
+afterwards shows them, and its catalog sensor finds nothing left to extract.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING
 
-import yaml
+from pipeline.config import DATA_DIR, Settings, settings
 
-from pipeline.config import DATA_DIR, settings
+if TYPE_CHECKING:
+    import dagster as dg
 
 DEFAULT_HOME = DATA_DIR / "dagster_home"
+LAUNCHED_BY = {"gongkai/launched_by": "make-run"}
+# Dagster's documented tags for a run over a partition range (what a batched backfill sets).
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 EXAMPLE_QUERY = """SELECT district_name, year, applications_received, grant_rate
 FROM marts.district_year
 WHERE applications_received IS NOT NULL
@@ -41,59 +45,36 @@ def dagster_home() -> Path:
     return home
 
 
-def sample_registry(registry: Path, port: int, out: Path) -> Path:
-    """The registry's sample entries, their start URLs moved to ``port``, written to ``out``."""
-    doc = yaml.safe_load(registry.read_text(encoding="utf-8"))
-    entries = [e for e in doc.get("portals", []) if isinstance(e, dict) and e.get("sample")]
-    if not entries:
-        raise SystemExit(f"{registry} has no sample portal (entries with sample: true)")
-    for entry in entries:
-        urls = (
-            entry["start_urls"] if isinstance(entry["start_urls"], list) else [entry["start_urls"]]
-        )
-        entry["start_urls"] = [
-            urlunsplit(p._replace(netloc=f"{p.hostname}:{port}")) for p in map(urlsplit, urls)
-        ]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        yaml.safe_dump({**doc, "portals": entries}, allow_unicode=True, sort_keys=False),
-        encoding="utf-8",
-    )
-    return out
+class PortTaken(SystemExit):
+    """The registry's sample port is in use: say which and how to choose another."""
 
 
-def registry_port(registry: Path) -> int:
-    """The port the registry's sample entries name (0 when they name none)."""
-    doc = yaml.safe_load(registry.read_text(encoding="utf-8"))
-    for entry in doc.get("portals", []):
-        if isinstance(entry, dict) and entry.get("sample"):
-            urls = (
-                entry["start_urls"]
-                if isinstance(entry["start_urls"], list)
-                else [entry["start_urls"]]
-            )
-            return urlsplit(urls[0]).port or 0
-    return 0
+def serve_samples(portals):
+    """Serve the sample portals on the registry's own port, or stop saying why not.
 
+    Moving to another port silently would change every document URL, and with them the whole
+    catalog, so every report would be extracted again.
+    """
+    from urllib.parse import urlsplit
 
-@contextmanager
-def sample_portals(conf) -> Iterator[Path]:
-    """Generate the sample site if needed, serve it on loopback, yield a registry of the sample
-    portals at the port it got: the registry's own port when free (so document URLs, and with
-    them the catalog, stay the same from one run to the next), else any free port."""
-    from pipeline.samples.serve import serving
+    from pipeline.samples.serve import SampleServer
     from pipeline.samples.site import SITE_DIR, ensure_site
 
     site = ensure_site(SITE_DIR)
-    with ExitStack() as stack:
-        try:
-            server = stack.enter_context(serving(site, port=registry_port(conf.portals_file)))
-        except OSError:
-            server = stack.enter_context(serving(site, port=0))
-        print(f"sample portals served on 127.0.0.2-7, port {server.port}", flush=True)
-        yield sample_registry(
-            conf.portals_file, server.port, conf.archive_dir.parent / "sample_portals.yaml"
-        )
+    ports = sorted({urlsplit(u).port or 80 for p in portals if p.sample for u in p.start_urls})
+    if len(ports) != 1:
+        raise SystemExit(f"make run: the registry's sample portals must share one port: {ports}")
+    try:
+        server = SampleServer(site, ports[0])
+    except OSError as exc:
+        raise PortTaken(
+            f"make run: port {ports[0]} on 127.0.0.2-7 (the port the registry's sample "
+            f"portals name) is taken: {exc.strerror or exc}.\n"
+            "Stop what uses it (another make run, make ui or serve-sample), or choose another "
+            "port: copy data/portals.yaml, change the port in its sample start_urls and run "
+            "GONGKAI_PORTALS=<the copy> make run."
+        ) from exc
+    return server.start()
 
 
 def quiet() -> None:
@@ -106,8 +87,6 @@ def quiet() -> None:
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 
-# Tags the sensor daemon reads to skip run keys already used (dagster._core.storage.tags).
-RUN_KEY_TAG, SENSOR_NAME_TAG = "dagster/run_key", "dagster/sensor_name"
 # Step-by-step logs stay in the instance (the UI); the console gets one line per run.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -115,52 +94,38 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 class Session:
     """Runs of one ``make run``: which failed, and every check evaluation they recorded."""
 
-    def __init__(self, instance):
+    def __init__(self, instance, defs):
         self.instance = instance
+        self.defs = defs
         self.failures: list[str] = []
-        self.checks: dict[tuple[str, str, str | None], object] = {}
+        self.checks: dict[tuple[str, str, str | None], dg.AssetCheckEvaluation] = {}
 
-    def execute(self, job, partition_key=None, tags=None) -> bool:
-        result = job.execute_in_process(
+    def execute(self, job_name: str, label: str, *, partition_key=None, tags=None) -> bool:
+        """One run of a job of the code location, in process, tagged as make run's."""
+        started = time.monotonic()
+        result = self.defs.resolve_job_def(job_name).execute_in_process(
             instance=self.instance,
             partition_key=partition_key,
             run_config=QUIET,
-            tags=tags,
+            tags={**LAUNCHED_BY, **(tags or {})},
             raise_on_error=False,
         )
         for evaluation in result.get_asset_check_evaluations():
             key = (
                 evaluation.asset_key.to_user_string(),
                 evaluation.check_name,
-                str(partition_key) if partition_key is not None else None,
+                evaluation.partition,
             )
             self.checks[key] = evaluation
         if not result.success:
             failed = [e.message for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-            self.failures.append(
-                f"{job.name} {partition_key or ''}: {failed[0] if failed else 'run failed'}"
-            )
-        return result.success
-
-    def stage(
-        self, name: str, job, partition_keys: list | None, tags: dict[str, dict] | None = None
-    ) -> None:
-        """Execute ``job`` once per partition (or once when unpartitioned)."""
-        started = time.monotonic()
-        keys = partition_keys if partition_keys is not None else [None]
-        ok = 0
-        for number, key in enumerate(keys, 1):
-            success = self.execute(job, key, (tags or {}).get(str(key)))
-            ok += success
-            print(
-                f"  [{number}/{len(keys)}] {key if key is not None else name}: "
-                f"{'ok' if success else 'FAILED'}",
-                flush=True,
-            )
+            self.failures.append(f"{job_name} {label}: {failed[0] if failed else 'run failed'}")
         print(
-            f"stage {name}: {ok}/{len(keys)} runs succeeded in {time.monotonic() - started:.1f} s",
+            f"  {job_name} {label}: {'ok' if result.success else 'FAILED'} "
+            f"({time.monotonic() - started:.1f} s)",
             flush=True,
         )
+        return result.success
 
     def failed_checks(self, severity_name: str, names: set[str] | None = None) -> list[str]:
         return sorted(
@@ -172,10 +137,11 @@ class Session:
         )
 
 
-def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
+def summary(conf: Settings, partitions: list[tuple[str, int]], session: Session) -> str:
     import duckdb
 
     from pipeline.report_choice import read_results
+    from pipeline.warehouse.schema import scalar
 
     statuses: Counter = Counter()
     faults = 0
@@ -208,11 +174,11 @@ def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
             ).fetchall()
             lines.append("rows per table")
             for schema, table in tables:
-                rows = con.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
+                rows = scalar(con, f'SELECT count(*) FROM {schema}."{table}"')
                 lines.append(f"  {schema}.{table:<28} {rows:>8}")
-            result = con.execute(EXAMPLE_QUERY)
-            header = [d[0] for d in result.description]
-            rows = result.fetchall()
+            answer = con.execute(EXAMPLE_QUERY)
+            header = [d[0] for d in answer.description]
+            rows = answer.fetchall()
         finally:
             con.close()
         lines += [
@@ -240,44 +206,21 @@ def summary(conf, partitions: list[tuple[str, int]], session: Session) -> str:
     return "\n".join(lines)
 
 
-def sensor_tags(instance) -> dict[str, dict]:
-    """The catalog sensor's run keys for this catalog, as tags for make run's extraction runs.
+def run_all(instance, defs, stages: tuple[str, ...] = ("crawl", "extract", "marts")) -> Session:
+    """Run the code location's jobs stage by stage in ``instance``."""
+    from assets.automation import CRAWL_JOB, EXTRACT_LOAD_JOB, MARTS_JOB
 
-    The sensor daemon skips a run key that a run tagged with it and the sensor's name already
-    used, so once ``make ui`` starts, the sensor does not extract again what make run just did;
-    a document changed later gets a new key and reruns.
-    """
-    import dagster as dg
-
-    from assets.automation import catalog_sensor
-
-    result = catalog_sensor(dg.build_sensor_context(instance=instance))
-    requests = result.run_requests if isinstance(result, dg.SensorResult) else []
-    return {
-        str(r.partition_key): {
-            **r.tags,
-            RUN_KEY_TAG: r.run_key,
-            SENSOR_NAME_TAG: catalog_sensor.name,
-        }
-        for r in requests
-    }
-
-
-def run_all(instance, *, stages: tuple[str, ...] = ("crawl", "extract", "marts")) -> Session:
-    """Materialise the graph stage by stage in ``instance``."""
-    from assets.automation import crawl_job, extract_load_job, marts_job
-    from assets.definitions import defs
-    from assets.partitions import district_years, districts
-
-    session = Session(instance)
+    session = Session(instance, defs)
     if "crawl" in stages:
-        session.stage("crawl", defs.resolve_job_def(crawl_job.name), districts.get_partition_keys())
+        districts = defs.resolve_job_def(CRAWL_JOB).partitions_def.get_partition_keys()
+        for code in districts:
+            session.execute(CRAWL_JOB, code, partition_key=code)
     if "extract" in stages:
-        session.stage(
-            "extract and load",
-            defs.resolve_job_def(extract_load_job.name),
-            district_years.get_partition_keys(),
-            sensor_tags(instance),
+        keys = defs.resolve_job_def(EXTRACT_LOAD_JOB).partitions_def.get_partition_keys()
+        session.execute(
+            EXTRACT_LOAD_JOB,
+            f"{len(keys)} district-years",
+            tags={RANGE_START: str(keys[0]), RANGE_END: str(keys[-1])},
         )
     if "marts" in stages:
         lost = session.failed_checks("ERROR", {"load_complete"})
@@ -286,7 +229,7 @@ def run_all(instance, *, stages: tuple[str, ...] = ("crawl", "extract", "marts")
                 "marts not built: a warehouse load lost rows: " + ", ".join(lost)
             )
         else:
-            session.stage("marts and publish", defs.resolve_job_def(marts_job.name), None)
+            session.execute(MARTS_JOB, "")
     return session
 
 
@@ -296,20 +239,23 @@ def main(argv: list[str] | None = None) -> int:
     dagster_home()
     quiet()
     conf = settings()
-    conf.archive_dir.mkdir(parents=True, exist_ok=True)
-    with sample_portals(conf) as registry:
-        os.environ["GONGKAI_PORTALS"] = str(registry)
-        import dagster as dg
+    import dagster as dg
 
-        from assets.partitions import district_years
+    from assets.definitions import build_definitions
+    from assets.partitions import split
+    from pipeline.portals.registry import load_portals
 
+    server = serve_samples(load_portals(conf.portals_file, conf))
+    try:
+        print(f"sample portals served on 127.0.0.2-7, port {server.port}", flush=True)
+        defs = build_definitions(conf)
         with dg.DagsterInstance.get() as instance:
-            session = run_all(instance)
-    partitions = [
-        (k.keys_by_dimension["district"], int(k.keys_by_dimension["year"]))
-        for k in district_years.get_partition_keys()
-    ]
-    print(summary(settings(), partitions, session))
+            session = run_all(instance, defs)
+    finally:
+        server.stop()
+    partitions = defs.resolve_job_def("extract_and_load").partitions_def
+    keys = partitions.get_partition_keys() if partitions is not None else []
+    print(summary(conf, [split(k) for k in keys], session))
     # Source errors (warnings) are the data's; failed runs and ERROR checks are ours.
     return 1 if session.failures or session.failed_checks("ERROR") else 0
 

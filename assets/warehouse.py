@@ -1,4 +1,4 @@
-"""The warehouse load (per district × year), the marts (one asset each) and the analyst copy.
+"""The warehouse load (batches of district-years), the marts (one asset each), the analyst copy.
 
 Every asset here opens DuckDB, so all are in the ``duckdb`` pool of size 1. Marts and the
 analyst copy are unpartitioned: they refresh once after facts change (automation condition
@@ -7,73 +7,120 @@ below), never once per partition of a backfill.
 
 import dagster as dg
 
-from assets.crawl import portal_documents
-from assets.extract import extracted_reports
-from assets.partitions import district_years, registry, split_key
-from assets.resources import DUCKDB_POOL, Warehouse
-from pipeline.config import settings
-from pipeline.report_choice import read_results
-from pipeline.warehouse import (
-    ReportSource,
-    build_marts,
-    load_catalog,
-    load_districts,
-    load_report,
-    publish,
+from assets.extract import BATCH, EXTRACTED_REPORTS
+from assets.partitions import Layout, district_years_of, partitioned_check
+from assets.resources import DUCKDB_POOL, GongkaiSettings, Warehouse
+from pipeline.flow import (
+    load_batch,
+    load_catalog_tables,
+    publish_copy,
+    rebuild_marts,
 )
-from pipeline.warehouse.marts import mart_dependencies, mart_files
+from pipeline.warehouse.marts import read_marts
+
+WAREHOUSE_REPORTS = dg.AssetKey("warehouse_reports")
+LOAD_COMPLETE = "load_complete"
 
 # Refresh when something upstream changed, once whatever is upstream has finished (a backfill
-# of 1,000 district-years is one refresh), and never past a failed blocking check.
+# of 1,000 district-years is one refresh). The per-district-year gates are in the load itself
+# (a held-back or incomplete district-year is not materialised, so it triggers nothing); the
+# analyst copy also waits for the marts' blocking checks.
 _AC = dg.AutomationCondition
 BATCHED = (
-    _AC.any_deps_updated().since_last_handled()
-    & ~_AC.any_deps_in_progress()
-    & ~_AC.in_progress()
-    & _AC.all_deps_blocking_checks_passed()
+    _AC.any_deps_updated().since_last_handled() & ~_AC.any_deps_in_progress() & ~_AC.in_progress()
 ).with_label("batched: after upstream changes settle")
-
-
-@dg.asset(
-    partitions_def=district_years,
-    deps=[extracted_reports],
-    group_name="warehouse",
-    kinds={"duckdb"},
-    pool=DUCKDB_POOL,
-    description="Load the chosen report(s) of one district × year into core.* (one transaction "
-    "per report; a changed document adds a version, the current one is recomputed).",
+PUBLISH = (BATCHED & _AC.all_deps_blocking_checks_passed()).with_label(
+    "batched, and the marts' blocking checks passed"
 )
-def warehouse_reports(
-    context: dg.AssetExecutionContext, warehouse: Warehouse
-) -> dg.MaterializeResult:
-    code, year = split_key(context)
-    results = read_results(code, year)
-    if results is None:
-        raise dg.Failure(
-            f"{code} {year} was never extracted: materialize extracted_reports first",
-            allow_retries=False,
-        )
-    loaded = []
-    with warehouse.connect() as con:
-        for result in results:
-            outcome = load_report(con, result.contract(), ReportSource(**result.source_fields()))
-            loaded.append({"url": result.url, "agency_kind": result.agency_kind, **outcome})
-        rows = con.execute(
-            "SELECT count(*) FROM core.report_cells WHERE division_code = ? AND year = ?",
-            [code, year],
-        ).fetchone()[0]
-    return dg.MaterializeResult(
-        metadata={
-            "reports loaded": len(loaded),
-            "cells loaded": sum(r["cells"] for r in loaded),
-            "fact rows for this district-year": rows,
-            "loads": dg.MetadataValue.json(loaded),
-        }
+
+
+def build_warehouse_reports(layout: Layout) -> dg.AssetsDefinition:
+    """The load of a batch of district-years, gated per district-year.
+
+    Dagster blocks on a failed check per run, not per partition, so the gates are here: a
+    district-year whose extraction hit a pipeline fault is not loaded, one whose load lost rows
+    is not materialised; the rest of the batch is, and the run then fails naming the held-back
+    ones, so a backfill lists them as failed and each can be rerun alone.
+    """
+    partitions = layout.district_years
+
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec(
+                WAREHOUSE_REPORTS,
+                partitions_def=partitions,
+                deps=[EXTRACTED_REPORTS],
+                group_name="warehouse",
+                kinds={"duckdb"},
+                description="Load the chosen report(s) of each district × year into core.* "
+                "(one transaction per report; a changed document adds a version, the current "
+                "one is recomputed). A district-year with a pipeline fault is held back.",
+            )
+        ],
+        check_specs=[
+            partitioned_check(
+                LOAD_COMPLETE,
+                WAREHOUSE_REPORTS,
+                partitions,
+                description="Every report of the district-year is in core.dim_report with as "
+                "many fact rows as its extraction has cells: a load that lost rows is an error; "
+                "the district-year is not materialised and its run fails.",
+            )
+        ],
+        backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=BATCH),
+        can_subset=True,  # materialised per loaded district-year, not for the whole range
+        pool=DUCKDB_POOL,
+        name="warehouse_reports",
     )
+    def warehouse_reports(
+        context: dg.AssetExecutionContext, warehouse: Warehouse, gongkai: GongkaiSettings
+    ):
+        conf = gongkai.settings()
+        keys = dict(zip(district_years_of(context), context.partition_keys, strict=True))
+        with warehouse.connect() as con:
+            outcomes = load_batch(con, keys, conf)
+        held_back = []
+        for outcome in outcomes:
+            key = keys[outcome.division_code, outcome.year]
+            if not outcome.loaded:
+                held_back.append(f"{key}: {outcome.not_loaded}")
+                continue
+            yield dg.AssetCheckEvaluation(
+                asset_key=WAREHOUSE_REPORTS,
+                check_name=LOAD_COMPLETE,
+                passed=not outcome.problems,
+                severity=dg.AssetCheckSeverity.ERROR,
+                partition=key,
+                metadata={
+                    "reports": len(outcome.loads),
+                    "problems": dg.MetadataValue.json(outcome.problems),
+                },
+            )
+            if outcome.problems:
+                held_back.append(f"{key}: load incomplete (check load_complete)")
+                continue
+            yield dg.AssetMaterialization(
+                asset_key=WAREHOUSE_REPORTS,
+                partition=key,
+                metadata={
+                    "reports loaded": len(outcome.loads),
+                    "cells loaded": sum(r["cells"] for r in outcome.loads),
+                    "loads": dg.MetadataValue.json(outcome.loads),
+                },
+            )
+        if held_back:
+            raise dg.Failure(
+                f"{len(held_back)} of {len(outcomes)} district-years not loaded "
+                "(the others were): " + "; ".join(held_back[:20]),
+                allow_retries=False,
+                metadata={"not loaded": dg.MetadataValue.json(held_back)},
+            )
+
+    return warehouse_reports
 
 
 @dg.asset(
-    deps=[portal_documents],
+    deps=["portal_documents"],
     group_name="warehouse",
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
@@ -81,10 +128,14 @@ def warehouse_reports(
     description="raw.* from the crawl catalog files not loaded before, and core.dim_district "
     "from data/divisions.csv plus the portal registry.",
 )
-def warehouse_catalog(warehouse: Warehouse) -> dg.MaterializeResult:
+def warehouse_catalog(warehouse: Warehouse, gongkai: GongkaiSettings) -> dg.MaterializeResult:
+    from pipeline.portals.registry import load_portals
+
+    conf = gongkai.settings()
     with warehouse.connect() as con:
-        districts = load_districts(con, [portal.district for portal in registry()])
-        new = load_catalog(con, settings().catalog_dir)
+        portals = load_portals(conf.portals_file, conf)
+        new = load_catalog_tables(con, conf.catalog_dir, [p.district for p in portals])
+    districts = new.pop("districts")
     return dg.MaterializeResult(
         metadata={
             "districts": districts,
@@ -93,36 +144,26 @@ def warehouse_catalog(warehouse: Warehouse) -> dg.MaterializeResult:
     )
 
 
-def _mart_specs() -> list[dg.AssetSpec]:
+def mart_specs() -> list[dg.AssetSpec]:
+    """One asset per sql/marts/*.sql, dependencies from each file's ``-- depends:`` line."""
     specs = []
-    dependencies = mart_dependencies()
-    for path in mart_files():
-        needs = dependencies[path.stem]
-        header = "\n".join(
-            line[2:].strip()
-            for line in path.read_text(encoding="utf-8").splitlines()[:8]
-            if line.startswith("--") and "depends:" not in line
-        )
+    for mart in read_marts():
         specs.append(
             dg.AssetSpec(
-                dg.AssetKey(["marts", path.stem]),
+                dg.AssetKey(["marts", mart.name]),
                 deps=[
-                    warehouse_reports,
-                    warehouse_catalog,
-                    *(dg.AssetKey(["marts", n]) for n in needs),
+                    WAREHOUSE_REPORTS,
+                    "warehouse_catalog",
+                    *(dg.AssetKey(["marts", n]) for n in mart.depends),
                 ],
                 group_name="marts",
                 kinds={"duckdb"},
-                description=header or f"marts.{path.stem} (sql/marts/{path.name})",
+                description=mart.description or f"marts.{mart.name} (sql/marts/{mart.path.name})",
                 automation_condition=BATCHED,
-                metadata={"sql": f"sql/marts/{path.name}"},
+                metadata={"sql": f"sql/marts/{mart.path.name}"},
             )
         )
     return specs
-
-
-MART_SPECS = _mart_specs()
-MART_KEYS = [spec.key for spec in MART_SPECS]
 
 
 def table_schema(con, table: str) -> dg.TableSchema:
@@ -135,41 +176,48 @@ def table_schema(con, table: str) -> dg.TableSchema:
     return dg.TableSchema(columns=[dg.TableColumn(c, t, description=d) for c, t, d in rows])
 
 
-@dg.multi_asset(specs=MART_SPECS, pool=DUCKDB_POOL, name="marts")
-def marts(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """All marts rebuild in one transaction (build_marts); each reports its rows and schema."""
-    conf = settings()
-    with warehouse.connect() as con:
-        counts = build_marts(con, conf.first_year, conf.last_year)
-        for key in MART_KEYS:
-            name = key.path[-1]
-            yield dg.MaterializeResult(
-                asset_key=key,
-                metadata={
-                    "dagster/row_count": counts[name],
-                    "dagster/column_schema": table_schema(con, f"marts.{name}"),
-                    "dagster/table_name": f"marts.{name}",
-                },
-            )
+def build_marts(specs: list[dg.AssetSpec]) -> dg.AssetsDefinition:
+    keys = [spec.key for spec in specs]
+
+    @dg.multi_asset(specs=specs, pool=DUCKDB_POOL, name="marts")
+    def marts(context: dg.AssetExecutionContext, warehouse: Warehouse, gongkai: GongkaiSettings):
+        """All marts rebuild in one transaction; each reports its rows and schema."""
+        with warehouse.connect() as con:
+            counts = rebuild_marts(con, gongkai.settings())
+            for key in keys:
+                name = key.path[-1]
+                yield dg.MaterializeResult(
+                    asset_key=key,
+                    metadata={
+                        "dagster/row_count": counts[name],
+                        "dagster/column_schema": table_schema(con, f"marts.{name}"),
+                        "dagster/table_name": f"marts.{name}",
+                    },
+                )
+
+    return marts
 
 
-@dg.asset(
-    deps=MART_KEYS,
-    group_name="publish",
-    kinds={"duckdb"},
-    pool=DUCKDB_POOL,
-    automation_condition=BATCHED,
-    description="The read-only analyst copy (GONGKAI_ANALYST_COPY): the working warehouse "
-    "copied into a temp file and renamed over the old copy, once per batch.",
-)
-def analyst_copy(warehouse: Warehouse) -> dg.MaterializeResult:
-    with warehouse.connect() as con:
-        info = publish(con, warehouse.analyst_copy_path)
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(info["path"]),
-            "bytes": info["bytes"],
-            "storage version": info["storage_version"],
-            "open with": f"duckdb -readonly {info['path']}",
-        }
+def build_analyst_copy(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        deps=mart_keys,
+        group_name="publish",
+        kinds={"duckdb"},
+        pool=DUCKDB_POOL,
+        automation_condition=PUBLISH,
+        description="The read-only analyst copy (GONGKAI_ANALYST_COPY): the working warehouse "
+        "copied into a temp file and renamed over the old copy, once per batch.",
     )
+    def analyst_copy(warehouse: Warehouse, gongkai: GongkaiSettings) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            info = publish_copy(con, gongkai.settings())
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(info["path"]),
+                "bytes": info["bytes"],
+                "storage version": info["storage_version"],
+                "open with": f"duckdb -readonly {info['path']}",
+            }
+        )
+
+    return analyst_copy

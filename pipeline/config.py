@@ -1,65 +1,79 @@
-"""Settings read from ``GONGKAI_*`` environment variables, with defaults that work in a checkout.
+"""One settings object, read once at the edge (CLI, code location, ``make run``) and passed down.
 
-Every setting is documented in the README ("Configuration"). Paths default to ``data/`` in the
-repository so ``make run`` needs no configuration at all.
+Every ``GONGKAI_*`` variable is parsed in one place, :data:`VARIABLES` (name, field, parser);
+its default is the field's default below, so ``make run`` needs no configuration at all. Library
+code takes a :class:`Settings` argument and never reads the environment itself. The README
+("Settings") documents every variable.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
+OUT_DIR = DATA_DIR / "out"
+USER_AGENT = "GongkaiBot/0.1 (+https://github.com/gongkai-data/gongkai; open-data research crawler)"
 
 
-def _path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value).expanduser().resolve() if value else default
+class SettingsError(ValueError):
+    """Bad settings: one line per bad value, naming the variable."""
 
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if not value:
-        return default
+def _path(value: str) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def _int(value: str) -> int:
     try:
         return int(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from exc
+    except ValueError:
+        raise ValueError(f"must be an integer, got {value!r}") from None
 
 
-def _float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if not value:
-        return default
+def _float(value: str) -> float:
     try:
         return float(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, got {value!r}") from exc
+    except ValueError:
+        raise ValueError(f"must be a number, got {value!r}") from None
+
+
+def _workers(value: str) -> int:
+    number = _int(value)
+    if number < 1:
+        raise ValueError(f"must be at least 1, got {number}")
+    return number
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
 class Settings:
-    """One snapshot of the environment; call :func:`settings` again to re-read it."""
+    """Where Gongkai reads and writes, which years it covers, and its limits."""
 
-    portals_file: Path
-    archive_dir: Path
-    warehouse_path: Path
-    analyst_copy_path: Path
-    export_dir: Path
-    first_year: int
-    last_year: int
-    request_delay: float
-    max_body_bytes: int
-    user_agent: str
+    portals_file: Path = DATA_DIR / "portals.yaml"
+    archive_dir: Path = OUT_DIR / "archive"
+    warehouse_path: Path = OUT_DIR / "warehouse.duckdb"
+    analyst_copy_path: Path = OUT_DIR / "gongkai.duckdb"
+    export_dir: Path = OUT_DIR / "export"
+    first_year: int = 2019
+    last_year: int = 2024
+    request_delay: float = 1.0
+    max_body_bytes: int = 100 * 1024 * 1024
+    user_agent: str = USER_AGENT
     reader_timeout: float = 60.0  # seconds per PDF/Word document in the isolated reader
     reader_memory_mb: int = 1024  # address-space cap of the isolated reader process
-    ocr_memory_mb: int = 2048  # address-space cap of the OCR worker (ONNX runtime + models)
+    ocr_memory_mb: int = 2048  # address-space cap of an OCR job (ONNX runtime + models)
     ocr_page_timeout: float = 30.0  # seconds of OCR per page before the document fails
-    extracted_dir: Path = DATA_DIR / "out" / "extracted"  # contract JSON per district × year
+    extracted_dir: Path = OUT_DIR / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
-    workers: int = 1  # isolated reader workers extracting in parallel (one per core by default)
+    workers: int = field(default_factory=_cores)  # isolated extraction workers (one per core)
 
     @property
     def catalog_dir(self) -> Path:
@@ -70,31 +84,60 @@ class Settings:
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
 
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+        """Parse ``environ`` (default ``os.environ``); unset or empty variables keep defaults.
+
+        Every bad value is reported, one line each, in one :class:`SettingsError`.
+        ``overrides`` (CLI flags, tests) replace fields after parsing.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        errors: list[str] = []
+        for name, (attr, parse) in VARIABLES.items():
+            raw = environ.get(name)
+            if not raw:
+                continue
+            try:
+                values[attr] = parse(raw)
+            except ValueError as exc:
+                errors.append(f"{name}: {exc}")
+        conf = replace(cls(), **values, **overrides)
+        if conf.last_year < conf.first_year:
+            errors.append(
+                f"GONGKAI_LAST_YEAR: {conf.last_year} is before GONGKAI_FIRST_YEAR "
+                f"({conf.first_year})"
+            )
+        if errors:
+            raise SettingsError("\n".join(errors))
+        return conf
+
+    def environ(self) -> dict[str, str]:
+        """These settings as ``GONGKAI_*`` variables (for a child process or a resource)."""
+        return {name: str(getattr(self, attr)) for name, (attr, _) in VARIABLES.items()}
+
+
+VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
+    "GONGKAI_PORTALS": ("portals_file", _path),
+    "GONGKAI_ARCHIVE_DIR": ("archive_dir", _path),
+    "GONGKAI_WAREHOUSE": ("warehouse_path", _path),
+    "GONGKAI_ANALYST_COPY": ("analyst_copy_path", _path),
+    "GONGKAI_EXPORT_DIR": ("export_dir", _path),
+    "GONGKAI_FIRST_YEAR": ("first_year", _int),
+    "GONGKAI_LAST_YEAR": ("last_year", _int),
+    "GONGKAI_REQUEST_DELAY": ("request_delay", _float),
+    "GONGKAI_MAX_BODY_BYTES": ("max_body_bytes", _int),
+    "GONGKAI_USER_AGENT": ("user_agent", str),
+    "GONGKAI_READER_TIMEOUT": ("reader_timeout", _float),
+    "GONGKAI_READER_MEMORY_MB": ("reader_memory_mb", _int),
+    "GONGKAI_OCR_MEMORY_MB": ("ocr_memory_mb", _int),
+    "GONGKAI_OCR_PAGE_TIMEOUT": ("ocr_page_timeout", _float),
+    "GONGKAI_EXTRACTED_DIR": ("extracted_dir", _path),
+    "GONGKAI_MAX_FAILURE_RATE": ("max_failure_rate", _float),
+    "GONGKAI_WORKERS": ("workers", _workers),
+}
+
 
 def settings() -> Settings:
-    out = DATA_DIR / "out"
-    first, last = _int("GONGKAI_FIRST_YEAR", 2019), _int("GONGKAI_LAST_YEAR", 2024)
-    if last < first:
-        raise ValueError(f"GONGKAI_LAST_YEAR ({last}) is before GONGKAI_FIRST_YEAR ({first})")
-    return Settings(
-        portals_file=_path("GONGKAI_PORTALS", DATA_DIR / "portals.yaml"),
-        archive_dir=_path("GONGKAI_ARCHIVE_DIR", out / "archive"),
-        warehouse_path=_path("GONGKAI_WAREHOUSE", out / "warehouse.duckdb"),
-        analyst_copy_path=_path("GONGKAI_ANALYST_COPY", out / "gongkai.duckdb"),
-        export_dir=_path("GONGKAI_EXPORT_DIR", out / "export"),
-        first_year=first,
-        last_year=last,
-        request_delay=_float("GONGKAI_REQUEST_DELAY", 1.0),
-        max_body_bytes=_int("GONGKAI_MAX_BODY_BYTES", 100 * 1024 * 1024),
-        user_agent=os.environ.get(
-            "GONGKAI_USER_AGENT",
-            "GongkaiBot/0.1 (+https://github.com/gongkai-data/gongkai; open-data research crawler)",
-        ),
-        reader_timeout=_float("GONGKAI_READER_TIMEOUT", 60.0),
-        reader_memory_mb=_int("GONGKAI_READER_MEMORY_MB", 1024),
-        ocr_memory_mb=_int("GONGKAI_OCR_MEMORY_MB", 2048),
-        ocr_page_timeout=_float("GONGKAI_OCR_PAGE_TIMEOUT", 30.0),
-        extracted_dir=_path("GONGKAI_EXTRACTED_DIR", out / "extracted"),
-        max_failure_rate=_float("GONGKAI_MAX_FAILURE_RATE", 0.25),
-        workers=max(1, _int("GONGKAI_WORKERS", len(os.sched_getaffinity(0)))),
-    )
+    """The settings of this process's environment: for edges only (CLI, code location)."""
+    return Settings.from_env()

@@ -6,6 +6,8 @@ template mapper all read them from this module so there is one list of each.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 CONTRACT = "gongkai.report/1"
 STATUSES = ("ok", "flagged", "partial", "unsupported", "failed")
 FORMATS = ("html", "pdf", "text", "docx", "doc", "wps")
@@ -67,6 +69,25 @@ AD_CLAUSES = {
     "八": (("fees",), ("items_prev_year", "items_change"), ("amount_wan_yuan",)),
     "九": (("procurement",), ("projects", "amount_wan_yuan"), ()),
 }
+CLAUSE_OF_ITEM = {item: clause for clause, (items, _, _) in AD_CLAUSES.items() for item in items}
+
+
+def sub_table_format(item: str, measures: Iterable[str]) -> str | None:
+    """The template (``"2019"`` or ``"2021"``) of the table-二 sub-table ``item`` belongs to.
+
+    Decided from the measures (columns) the sub-table prints, never per report: 2019 when it
+    has a column only the 2019 format has or its clause exists only in 2019, else 2021. None
+    for an item outside table 二 or a sub-table without any known column.
+    """
+    clause = CLAUSE_OF_ITEM.get(item)
+    present = set(measures)
+    if clause is None:
+        return None
+    _, m2019, m2021 = AD_CLAUSES[clause]
+    if not present & set(m2019 + m2021):
+        return None
+    return "2019" if present & (set(m2019) - set(m2021)) or not m2021 else "2021"
+
 
 # --- table 三: 收到和处理政府信息公开申请情况 --------------------------------------------------
 REQUESTERS = {

@@ -5,6 +5,7 @@
   resource (``document``, ``list_page``, ``robots``) and :class:`FetchErrorRecord`;
 - the extraction result, the contract object ``gongkai.report/1`` (see
   ``../shared/contract/README.md``) plus ``pipeline_fault``: :class:`ExtractionResult`;
+- what the catalog tells the warehouse about a chosen report: :class:`ReportSource`;
 - a row of ``core.dim_report`` as the loader inserts it: :class:`ReportRow`;
 - a district the portal registry names, for ``core.dim_district``: :class:`RegisteredDistrict`.
 
@@ -14,7 +15,10 @@ Catalog records and extraction results stay plain JSON objects on disk, so they 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, NotRequired, TypedDict
 
 ResourceKind = Literal["document", "list_page", "robots"]
@@ -169,11 +173,40 @@ def fetch_error_record(
 CatalogRecord = CatalogDocument | FetchErrorRecord
 
 
+def catalog_lines(data: bytes) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """(line number, record, problem) of every non-blank line of a catalog file.
+
+    One rule for every reader (the crawler's index and crash recovery, the extraction step and
+    the sensor, the warehouse): a line counts when it is complete (ends with a newline) and
+    holds one JSON object. Any other line comes with ``record`` None and the reason; the lines
+    after it still count. A crash mid-write leaves at most the last line of a journal
+    incomplete.
+    """
+    lines = data.split(b"\n")
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        if number == len(lines):
+            yield number, None, "incomplete line (no newline at the end)"
+            continue
+        try:
+            record = json.loads(raw.decode("utf-8", errors="replace"))
+        except json.JSONDecodeError as exc:
+            yield number, None, f"not JSON ({exc.msg})"
+            continue
+        if isinstance(record, dict):
+            yield number, record, None
+        else:
+            yield number, None, "not a JSON object"
+
+
 # --- extraction result ------------------------------------------------------------------------
 class SourceInfo(TypedDict):
     path: str | None
     sha256: str | None
     format: str | None
+    url: NotRequired[str | None]  # the catalog's URL, added when the report is chosen
+    ocr: NotRequired[bool]  # true when the tables were read from images by OCR
 
 
 class PrintedReport(TypedDict):
@@ -207,6 +240,28 @@ class ExtractionResult(TypedDict):
 
 # --- warehouse rows ---------------------------------------------------------------------------
 @dataclass(frozen=True)
+class ReportSource:
+    """What the warehouse knows about a document beyond its contract output (the catalog's).
+
+    ``year`` is the year the portal's list title gives, which keys the district x year
+    partition (see ``warehouse.report_load.report_year``). ``sha256`` is a fallback for
+    documents that do not print it (the catalog knows the document hash). ``published_at`` (or
+    else ``first_seen``) decides which version of a report is the newest.
+    """
+
+    division_code: str
+    agency_kind: str = "district"
+    url: str | None = None
+    is_sample: bool = False
+    published_at: datetime | str | None = None
+    first_seen: datetime | str | None = None
+    extracted_at: datetime | str | None = None
+    year: int | None = None
+    agency: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class ReportRow:
     """One ``core.dim_report`` row: field names are its column names (see 002_core.sql).
 
@@ -236,6 +291,7 @@ class ReportRow:
     first_seen: str | None
     extracted_at: str | None
     is_sample: bool
+    catalog_year: int | None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ government's, and separately each department's) every candidate document (the ar
 attachments) is extracted from the archive and the one that carries the report is kept: best
 status first (ok > flagged > partial > unsupported > failed), then the one with more cells.
 
-Extraction output is written under ``settings().extracted_dir/<code>/<year>/`` (one contract
+Extraction output is written under ``Settings.extracted_dir/<code>/<year>/`` (one contract
 JSON per document, ``<sha256>.json``, plus ``reports.json`` naming the chosen ones) so the
 parallel extraction step and the serial warehouse load are separate steps. Used by the Dagster
 assets and by plain Python alike.
@@ -18,17 +18,19 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pipeline import contract
-from pipeline.config import Settings, settings
+from pipeline.config import Settings
 from pipeline.crawl.catalog import current_documents
 from pipeline.extract import extract_path
 from pipeline.extract.isolation import ReaderPool, shared_pool
+from pipeline.records import ExtractionResult, ReportSource
 
 STATUS_RANK = {status: rank for rank, status in enumerate(contract.STATUSES)}  # ok = 0 best
 MANIFEST = "reports.json"
@@ -75,27 +77,27 @@ class ReportResult:
     def contract(self) -> dict:
         return json.loads(Path(self.json_path).read_text(encoding="utf-8"))
 
-    def source_fields(self) -> dict:
-        """Keyword arguments of ``pipeline.warehouse.report_load.ReportSource``."""
-        return {
-            "division_code": self.division_code,
-            "agency_kind": self.agency_kind,
-            "url": self.url,
-            "is_sample": self.is_sample,
-            "published_at": self.published_at,
-            "first_seen": self.first_seen,
-            "extracted_at": self.extracted_at,
-            "year": self.year,
-            "agency": self.agency,
-            "sha256": self.sha256,
-        }
+    def source(self) -> ReportSource:
+        """What the warehouse loads beside the contract: the catalog's view of this report."""
+        return ReportSource(
+            division_code=self.division_code,
+            agency_kind=self.agency_kind,
+            url=self.url,
+            is_sample=self.is_sample,
+            published_at=self.published_at,
+            first_seen=self.first_seen,
+            extracted_at=self.extracted_at,
+            year=self.year,
+            agency=self.agency,
+            sha256=self.sha256,
+        )
 
 
-def _cells(document: dict) -> int:
+def _cells(document: Mapping[str, Any]) -> int:
     return sum(len(document.get(table) or []) for table in contract.TABLES)
 
 
-def _fault(document: dict) -> str | None:
+def _fault(document: ExtractionResult) -> str | None:
     """Why our pipeline, not the document, failed on it (the extractor says which it was)."""
     if not document.get("pipeline_fault"):
         return None
@@ -113,7 +115,7 @@ def report_index(documents: list[dict]) -> dict[DistrictYear, list[list[dict]]]:
     page's link changed) is one report: of groups with the same documents, the one seen last
     is kept.
     """
-    articles: dict[tuple[str | None, str], list[dict]] = {}
+    articles: dict[tuple[Any, Any], list[dict]] = {}  # (division_code, url) of catalog records
     for doc in documents:
         if doc.get("role", "article") == "article":
             articles[(doc.get("division_code"), doc["url"])] = [doc]
@@ -124,7 +126,9 @@ def report_index(documents: list[dict]) -> dict[DistrictYear, list[list[dict]]]:
                 group.append(doc)
     by_year: dict[DistrictYear, list[list[dict]]] = {}
     for (code, _url), group in articles.items():
-        by_year.setdefault((code, group[0].get("year")), []).append(group)
+        year = group[0].get("year")
+        if isinstance(year, int):  # a list title without a year keys no partition
+            by_year.setdefault((code, year), []).append(group)
     index = {}
     for key, groups in by_year.items():
         unique: dict[frozenset, list[dict]] = {}
@@ -149,7 +153,7 @@ def _atomic_json(path: Path, payload) -> None:
 
 def _extract(
     record: dict, conf: Settings, pool: ReaderPool, out: Path, images: Sequence[dict] = ()
-) -> tuple[dict, str | None]:
+) -> tuple[ExtractionResult, str | None]:
     """Extract one archived document into ``out`` (an article with the images its body shows);
     a missing or altered archive file is our fault, and an altered one is not used: the hash
     computed while extracting must be the catalog's (the crawl checks only names and sizes)."""
@@ -162,8 +166,9 @@ def _extract(
     sha = (document.get("source") or {}).get("sha256")
     if fault is None and sha != record.get("sha256"):
         fault = f"archive file {path} has sha256 {sha}, catalog says {record.get('sha256')}"
-        document.update({table: [] for table in (*contract.TABLES, "findings")})
-        document.update(status="failed", errors=[fault], pipeline_fault=True)
+        document["active_disclosure"], document["applications"], document["appeals"] = [], [], []
+        document["findings"] = []
+        document["status"], document["errors"], document["pipeline_fault"] = "failed", [fault], True
     document["source"]["sha256"] = record.get("sha256") or sha
     document["source"]["url"] = record.get("url")
     _atomic_json(out / f"{document['source']['sha256']}.json", document)
@@ -171,7 +176,7 @@ def _extract(
 
 
 def choose_report(
-    group: list[dict], extracted: list[tuple[dict, str | None]], out: Path
+    group: list[dict], extracted: list[tuple[ExtractionResult, str | None]], out: Path
 ) -> ReportResult:
     """Of one article group's extracted documents (written to ``out``), keep the one that
     carries the report."""
@@ -199,7 +204,7 @@ def choose_report(
         article_url=article["url"],
         url=best_record["url"],
         final_url=best_record.get("final_url"),
-        sha256=best["source"]["sha256"],
+        sha256=best_record["sha256"],
         archive_path=best_record.get("archive_path", ""),
         status=best["status"],
         errors=[str(e) for e in best.get("errors") or []],
@@ -215,7 +220,7 @@ def choose_report(
             Candidate(
                 r["url"],
                 r.get("role", "article"),
-                d["source"]["sha256"],
+                r["sha256"],
                 d["status"],
                 _cells(d),
                 [str(e) for e in d.get("errors") or []],
@@ -234,14 +239,14 @@ def _candidates(group: list[dict]) -> list[dict]:
     return [r for r in group if r.get("role") != "image"]
 
 
-def district_year_dir(division_code: str, year: int, conf: Settings | None = None) -> Path:
-    return (conf or settings()).extracted_dir / division_code / str(year)
+def district_year_dir(division_code: str, year: int, conf: Settings) -> Path:
+    return conf.extracted_dir / division_code / str(year)
 
 
 def extract_district_years(
     district_years: Iterable[DistrictYear],
+    conf: Settings,
     *,
-    conf: Settings | None = None,
     documents: list[dict] | None = None,
     pool: ReaderPool | None = None,
 ) -> dict[DistrictYear, list[ReportResult]]:
@@ -252,8 +257,7 @@ def extract_district_years(
     ``documents`` defaults to the catalog's current documents; an empty result (no report
     published yet) is recorded too, so a later load sees that nothing is expected.
     """
-    conf = conf or settings()
-    pool = pool or shared_pool()
+    pool = pool or shared_pool(conf)
     if documents is None:
         documents = current_documents(conf.catalog_dir)
     index = report_index(documents)
@@ -282,8 +286,8 @@ def extract_district_years(
 def extract_district_year(
     division_code: str,
     year: int,
+    conf: Settings,
     *,
-    conf: Settings | None = None,
     documents: list[dict] | None = None,
     pool: ReaderPool | None = None,
 ) -> list[ReportResult]:
@@ -292,9 +296,7 @@ def extract_district_year(
     return extract_district_years([key], conf=conf, documents=documents, pool=pool)[key]
 
 
-def read_results(
-    division_code: str, year: int, conf: Settings | None = None
-) -> list[ReportResult] | None:
+def read_results(division_code: str, year: int, conf: Settings) -> list[ReportResult] | None:
     """The choice last recorded for one district × year, or None when it was never extracted."""
     path = district_year_dir(division_code, year, conf) / MANIFEST
     if not path.is_file():
@@ -306,16 +308,26 @@ def read_results(
     ]
 
 
+def fingerprint(shas) -> str:
+    """A short hash of a set of document sha256s ("" for none)."""
+    shas = sorted(set(shas))
+    return hashlib.sha256("\n".join(shas).encode()).hexdigest()[:16] if shas else ""
+
+
 def document_fingerprint(documents: list[dict], division_code: str, year: int) -> str:
-    """The sha256s of every candidate document of a district × year, sorted and joined.
+    """The fingerprint of every candidate document of a district × year in the catalog.
 
     Changes whenever a document of that district-year is added, replaced or edited: the
-    sensor's run key, so a changed document reruns and an unchanged one does not.
+    sensor compares it with the one its last extraction recorded (:func:`results_fingerprint`).
     """
-    shas = sorted(
-        {d.get("sha256") or "" for g in report_groups(documents, division_code, year) for d in g}
+    return fingerprint(
+        d.get("sha256") or "" for g in report_groups(documents, division_code, year) for d in g
     )
-    return hashlib.sha256("\n".join(shas).encode()).hexdigest()[:16] if shas else ""
+
+
+def results_fingerprint(results: list[ReportResult]) -> str:
+    """The fingerprint of the documents an extraction read (equal to the catalog's then)."""
+    return fingerprint(c.sha256 for r in results for c in r.candidates)
 
 
 def preview_markdown(document: dict, limit: int = 12) -> str:

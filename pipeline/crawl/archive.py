@@ -91,7 +91,7 @@ class Archive:
 
     def files(self) -> list[str]:
         """Every archived document, relative to the root (catalog and staging excluded)."""
-        out = []
+        out: list[str] = []
         for sub in sorted(self.root.iterdir()) if self.root.exists() else []:
             if sub.is_dir() and len(sub.name) == 2:
                 out.extend(f"{sub.name}/{f.name}" for f in sorted(sub.iterdir()) if f.is_file())

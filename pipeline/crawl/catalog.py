@@ -1,6 +1,6 @@
 """Per-portal crawl catalog: JSON Lines run files beside the archive, never the warehouse.
 
-Layout under ``settings().catalog_dir``::
+Layout under ``Settings.catalog_dir``::
 
     <portal>/<run_id>.jsonl      one file per run that had something to say; written once
                                  (atomically, by rename) and never modified
@@ -21,11 +21,13 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from pipeline.crawl.archive import TMP, Archive, fsync_dir, write_atomic
+from pipeline.records import CatalogRecord, catalog_lines
 
 RESOURCE_KINDS = ("document", "list_page", "robots")
 
@@ -39,17 +41,13 @@ def new_run_id() -> str:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    """Complete lines only: a journal cut mid-line by a crash loses that line alone."""
-    out = []
-    with open(path, "rb") as fh:
-        for line in fh:
-            if not line.endswith(b"\n"):
-                break
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                break
-    return out
+    """The file's records; a bad line (see ``records.catalog_lines``) is skipped."""
+    return [record for _, record, _ in catalog_lines(path.read_bytes()) if record is not None]
+
+
+def read_run_file(path: Path) -> list[dict]:
+    """The records of one committed run file (what a sensor reads of a night's delta)."""
+    return _read_jsonl(path)
 
 
 def run_files(catalog_dir: Path, portal_id: str | None = None) -> list[Path]:
@@ -111,24 +109,25 @@ class PortalCatalog:
         self._lock = open(self.dir / ".lock", "a+")  # noqa: SIM115 - held for the whole run
         fcntl.flock(self._lock, fcntl.LOCK_EX)
         self.recovered = self._recover()
-        self.latest: dict[str, dict] = {}  # url -> latest resource record
+        self.latest: dict[str, Mapping[str, Any]] = {}  # url -> latest resource record
         self.first_seen: dict[str, str] = {}
-        self.last_error: dict[
-            str, dict
-        ] = {}  # url -> latest fetch_error, if after the latest resource
+        # url -> latest fetch_error, if after the latest resource
+        self.last_error: dict[str, Mapping[str, Any]] = {}
         for record in read_records(catalog_dir, portal_id):
             url = record.get("url")
+            if not isinstance(url, str):
+                continue
             if record.get("kind") in RESOURCE_KINDS:
                 self.latest[url] = record
                 self.first_seen.setdefault(
-                    url, record.get("first_seen") or record.get("fetched_at")
+                    url, record.get("first_seen") or record.get("fetched_at") or ""
                 )
                 self.last_error.pop(url, None)
             elif record.get("kind") == "fetch_error":
                 self.last_error[url] = record
         self.state = read_state(catalog_dir, portal_id)
         self._journal_path = self.dir / f".{self.run_id}.jsonl.part"
-        self._journal = None
+        self._journal: BinaryIO | None = None
         self.written = 0
 
     # -- recovery -------------------------------------------------------------------------
@@ -161,7 +160,7 @@ class PortalCatalog:
         return recovered
 
     # -- writing --------------------------------------------------------------------------
-    def append(self, record: dict) -> None:
+    def append(self, record: CatalogRecord) -> None:
         """Journal one record durably before the archive file it names is moved into place."""
         if self._journal is None:
             self._journal = open(self._journal_path, "ab")  # noqa: SIM115 - closed in finish()

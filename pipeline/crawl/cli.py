@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     conf = settings()
     try:
-        portals = load_portals(args.registry)
+        portals = load_portals(args.registry or conf.portals_file, conf)
         if args.portal:
             portals = [get_portal(portals, pid) for pid in args.portal]
     except RegistryError as exc:

@@ -25,7 +25,7 @@ def check_address(host: str, port: int, *, allow_private: bool) -> None:
     except OSError as exc:
         raise FetchError("connection", f"cannot resolve {host}: {exc}", retryable=True) from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if address.is_link_local:
             raise FetchError("invalid", f"{host} resolves to link-local {address}", retryable=False)
         if address.is_multicast or address.is_unspecified or address.is_reserved:

@@ -1,15 +1,17 @@
 """``python -m pipeline portals check ID``: what an operator runs when adding a portal.
 
-Fetches the portal's list pages live (politely, robots.txt respected, nothing archived) and
-prints the reports the crawler would take, with the year and the agency it would record.
+Walks the portal live with the crawler itself (``PortalCrawl``: its list walk, robots.txt
+rules and politeness) into a throwaway archive, and prints the reports it would take, with the
+year and the agency it would record (``--attachments``: the whole crawl, attachments too).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-
-from pipeline.portals.base import PageRequest
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -30,109 +32,83 @@ def register(parser: argparse.ArgumentParser) -> None:
     listing.set_defaults(run=run_list)
 
 
-class _LiveLister:
-    """Fetches list pages without the catalog; failures are printed, not recorded."""
-
-    def __init__(self, portal, fetcher, permitted):
-        self.portal, self.fetcher, self.permitted = portal, fetcher, permitted
-        self.pages = 0
-        self.links = 0
-
-    def page(self, request: PageRequest):
-        from pipeline.crawl.errors import FetchError
-
-        self.pages += 1
-        try:
-            resp = self.fetcher.fetch(
-                request.url,
-                self.portal,
-                method=request.method,
-                data=request.data or None,
-                permitted=self.permitted,
-            )
-        except FetchError as exc:
-            if not (request.optional and exc.http_status == 404):
-                print(f"  list page failed: {request.url}: {exc}", file=sys.stderr)
-            return None
-        return resp.body, resp.charset
-
-    def page_limit(self, start_url: str) -> None:
-        print(f"  page limit ({self.portal.max_pages}) reached for {start_url}", file=sys.stderr)
-
-
 def run_check(args: argparse.Namespace) -> int:
+    """The crawler's own walk (list pages, robots.txt, politeness) into a throwaway archive."""
+    import tempfile
+    from dataclasses import replace
+
     from pipeline.config import settings
-    from pipeline.crawl.discovery import attachments, entry_for
-    from pipeline.crawl.errors import FetchError
     from pipeline.crawl.fetcher import Fetcher
-    from pipeline.crawl.runner import ROBOTS_TOKEN
-    from pipeline.portals import get_adapter
+    from pipeline.crawl.runner import PortalCrawl
     from pipeline.portals.registry import RegistryError, get_portal, load_portals
 
+    conf = settings()
     try:
-        portal = get_portal(load_portals(args.registry), args.portal_id)
+        portal = get_portal(load_portals(args.registry or conf.portals_file, conf), args.portal_id)
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from protego import Protego
-
-    adapter = get_adapter(portal.adapter)
-    robots: dict[str, Protego | None] = {}
-    with Fetcher(settings().user_agent) as fetcher:
-
-        def permitted(url: str) -> None:
-            origin = "/".join(url.split("/", 3)[:3])
-            if origin not in robots:
-                try:
-                    resp = fetcher.fetch(f"{origin}/robots.txt", portal)
-                    robots[origin] = Protego.parse(resp.body.decode("utf-8", "replace"))
-                except FetchError as exc:
-                    if not (exc.http_status and 400 <= exc.http_status < 500):
-                        raise FetchError(
-                            "robots", f"robots.txt unavailable: {exc}", retryable=True
-                        ) from exc
-                    robots[origin] = None
-            rules = robots[origin]
-            if rules is not None and not rules.can_fetch(url, ROBOTS_TOKEN):
-                raise FetchError("robots", "robots.txt disallows it", retryable=False)
-
-        lister = _LiveLister(portal, fetcher, permitted)
-        print(
-            f"{portal.id}: {portal.province}{portal.city}{portal.district_name}"
-            f" ({portal.division_code}), "
-            f"adapter {portal.adapter}{'' if portal.verified else ', UNVERIFIED entry'}"
+    print(
+        f"{portal.id}: {portal.province}{portal.city}{portal.district_name}"
+        f" ({portal.division_code}), "
+        f"adapter {portal.adapter}{'' if portal.verified else ', UNVERIFIED entry'}"
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="gongkai-check-") as tmp,
+        Fetcher(conf.user_agent) as fetcher,
+    ):
+        crawl = PortalCrawl(
+            portal,
+            replace(conf, archive_dir=Path(tmp)),
+            fetcher,
+            year=None,
+            on_event=None,
+            run_id=None,
         )
-        taken, seen = [], set()
-        for url, title in adapter.list_links(portal, lister):
-            lister.links += 1
-            entry = entry_for(url, title, portal)
-            if entry and entry.url not in seen:
-                seen.add(entry.url)
-                taken.append(entry)
-        print(f"{lister.pages} list pages, {lister.links} links, {len(taken)} reports:")
-        for entry in sorted(taken, key=lambda e: (e.year or 0, e.agency_kind, e.url)):
-            print(
-                f"  {entry.year or '????'}  {entry.agency_kind:<10} "
-                f" {entry.agency}  {entry.title}\n        {entry.url}"
-            )
-            if args.attachments:
-                req = adapter.article_request(portal, entry.url)
-                try:
-                    resp = fetcher.fetch(req.url, portal, permitted=permitted)
-                except FetchError as exc:
-                    print(f"        article failed: {exc}")
-                    continue
-                markup = adapter.article_markup(portal, resp.body)
-                for link, label in attachments(markup, entry.url, resp.charset):
-                    print(f"        attachment: {label} {link}")
-    return 0 if taken else 1
+        if args.attachments:
+            result = crawl.run()
+            entries: list[Mapping[str, Any]] = [
+                d for d in result.documents if d.get("role") == "article"
+            ]
+            attached = [d for d in result.documents if d.get("role") == "attachment"]
+        else:
+            try:
+                entries = [
+                    {
+                        "year": e.year,
+                        "agency_kind": e.agency_kind,
+                        "agency": e.agency,
+                        "title": e.title,
+                        "url": e.url,
+                    }
+                    for e in crawl.entries()
+                ]
+            finally:
+                crawl.catalog.close()
+            result, attached = crawl.result, []
+    print(f"{result.list_pages} list pages, {result.requests} requests, {len(entries)} reports:")
+    for entry in sorted(entries, key=lambda e: (e["year"] or 0, e["agency_kind"], e["url"])):
+        print(
+            f"  {entry['year'] or '????'}  {entry['agency_kind']:<10} "
+            f" {entry['agency']}  {entry['title']}\n        {entry['url']}"
+        )
+        for doc in attached:
+            if doc.get("parent_url") == entry["url"]:
+                print(f"        attachment: {doc.get('title')} {doc['url']}")
+    for error in result.errors:
+        print(f"  {error['class']} {error['url']}: {error['message']}", file=sys.stderr)
+    for start_url in result.page_limits:
+        print(f"  page limit ({portal.max_pages}) reached for {start_url}", file=sys.stderr)
+    return 0 if entries else 1
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from pipeline.config import settings
     from pipeline.portals.registry import RegistryError, load_portals
 
+    conf = settings()
     try:
-        portals = load_portals(args.registry)
+        portals = load_portals(args.registry or conf.portals_file, conf)
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from pipeline.config import Settings, settings
+from pipeline.config import Settings
 from pipeline.crawl.archive import Archive
 from pipeline.crawl.catalog import PortalCatalog, utcnow
 from pipeline.crawl.discovery import Entry, attachments, body_images, entry_for
@@ -386,7 +386,7 @@ class PortalCrawl:
 
 def crawl_portal(
     portal: Portal,
-    conf: Settings | None = None,
+    conf: Settings,
     *,
     fetcher: Fetcher | None = None,
     year: int | None = None,
@@ -394,7 +394,6 @@ def crawl_portal(
     run_id: str | None = None,
 ) -> PortalResult:
     """Crawl one portal (a Dagster per-district asset calls this); see :func:`crawl`."""
-    conf = conf or settings()
     own = fetcher is None
     fetcher = fetcher or Fetcher(conf.user_agent)
     try:
@@ -421,14 +420,13 @@ def _result_of(portal: Portal, future: Future) -> PortalResult:
 
 def crawl(
     portals: list[Portal],
-    conf: Settings | None = None,
+    conf: Settings,
     *,
     year: int | None = None,
     progress: bool = True,
     on_event: Callable[..., None] | None = None,
 ) -> CrawlSummary:
     """Crawl ``portals`` in parallel (one thread each, one politeness slot per host)."""
-    conf = conf or settings()
     started = time.monotonic()
     bar = None
     if progress:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pipeline import contract
 from pipeline.config import settings
-from pipeline.extract.grid import Document
+from pipeline.extract.grid import Reading
 from pipeline.extract.html import read_html
 from pipeline.extract.isolation import Limits, ReaderPool, shared_pool
+from pipeline.extract.labels import ANNUAL_WORDS, PRE_2019_WORDS, REPORT_WORDS
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
 from pipeline.extract.text import read_text
@@ -34,7 +35,7 @@ from pipeline.sniff import sniff
 # reader pool (memory cap, time limit: pipeline/extract/isolation.py). .doc/.wps are converted
 # by LibreOffice in this process (a subprocess already, with its own timeout) and the .docx it
 # writes is read in a worker.
-READERS: dict[str, Callable[[bytes], Document]] = {"html": read_html, "text": read_text}
+READERS: dict[str, Callable[[bytes], Reading]] = {"html": read_html, "text": read_text}
 ISOLATED = {"pdf": "pipeline.extract.pdf:read_pdf", "docx": "pipeline.extract.word:read_docx"}
 CONVERTED = ("doc", "wps")
 OCR_PDF = "pipeline.extract.ocr:read_scanned_pdf"
@@ -44,9 +45,6 @@ SCANNED = "no text layer"  # the PDF reader's verdict for pages that are images 
 # bytes with lxml), the cell budgets of pipeline.extract.grid bound the grids. Real pages are
 # under 1 MB; Word-exported ones reach 350 KB.
 MAX_MARKUP_BYTES = 16 * 1024 * 1024
-REPORT_WORDS = ("政府信息公开", "政务公开")
-ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
-PRE_2019_WORDS = ("历年累计",)
 TABLE_NAMES = {
     "active_disclosure": "table 二 (主动公开政府信息情况)",
     "applications": "table 三 (收到和处理政府信息公开申请情况)",
@@ -79,8 +77,8 @@ def _failed(
     }
 
 
-def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Document | None:
-    """The reader's Document for ``fmt`` (``pool`` for PDF/Word), None when no reader exists."""
+def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Reading | None:
+    """The reader's Reading for ``fmt`` (``pool`` for PDF/Word), None when no reader exists."""
     if fmt in READERS:
         return READERS[fmt](data)
     if fmt == "pdf":
@@ -95,7 +93,7 @@ def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Docu
     return None
 
 
-def read_pdf(data: bytes, pool: ReaderPool) -> Document:
+def read_pdf(data: bytes, pool: ReaderPool) -> Reading:
     """A PDF read from its text layer, or by OCR (in the pool, under the OCR limits) when it has
     none (a scanned report) or when a report's tables are not in it (pasted as images)."""
     doc = pool.read(ISOLATED["pdf"], data, "pdf")
@@ -113,7 +111,7 @@ def read_pdf(data: bytes, pool: ReaderPool) -> Document:
     return read
 
 
-def with_image_tables(doc: Document, images: list[bytes], pool: ReaderPool) -> Document:
+def with_image_tables(doc: Reading, images: list[bytes], pool: ReaderPool) -> Reading:
     """``doc`` plus the ruled tables OCR finds in ``images``, when its own grids lack a table."""
     if len(map_grids(doc.grids).tables_found()) == len(contract.TABLES):
         return doc
@@ -180,7 +178,7 @@ def extract_bytes(
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
-def assemble(doc: Document, result: ExtractionResult, path: str | None) -> ExtractionResult:
+def assemble(doc: Reading, result: ExtractionResult, path: str | None) -> ExtractionResult:
     """Map a reader's document into ``result`` (a failed skeleton) and decide the status."""
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)
@@ -225,7 +223,11 @@ def assemble(doc: Document, result: ExtractionResult, path: str | None) -> Extra
         "other_handling": mapping.other_handling,
     }
     result["findings"] = rule_findings(mapping.applications, mapping.appeals) + ocr_findings(
-        {t: result[t] for t in contract.TABLES}
+        {
+            "active_disclosure": mapping.active_disclosure,
+            "applications": mapping.applications,
+            "appeals": mapping.appeals,
+        }
     )
     missing = [t for t in contract.TABLES if t not in found]
     if missing:
@@ -261,7 +263,7 @@ def extract_path(
 
 def extract_paths(
     paths: Iterable[str | Path], *, fmt: str | None = None, pool: ReaderPool | None = None
-) -> Iterator[dict]:
+) -> Iterator[ExtractionResult]:
     """Extract many files across the reader pool; results in the order of ``paths``.
 
     Caller threads read, sniff, parse HTML/text and map; PDF and Word documents are parsed by

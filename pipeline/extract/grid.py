@@ -51,7 +51,7 @@ class CellBudget:
 @dataclass(slots=True)
 class Cell:
     text: str
-    table: int  # 0-based index of the grid in Document.grids
+    table: int  # 0-based index of the grid in Reading.grids
     row: int  # 0-based row index in that grid
     col: int  # 0-based column index in that grid
     source: int  # identity of the printed cell; merged-cell copies share it
@@ -69,8 +69,12 @@ Grid = list[list[Cell]]
 
 
 @dataclass
-class Document:
-    """A decoded report document: its tables, its readable text and its printed title."""
+class Reading:
+    """What a reader got out of one document: its tables, its readable text, its printed title.
+
+    Not to be confused with the catalog's document records or the contract object the
+    extraction returns (:mod:`pipeline.records`).
+    """
 
     format: str  # html | pdf | text | docx | doc | wps
     grids: list[Grid] = field(default_factory=list)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from pipeline.decode import decode
-from pipeline.extract.grid import MAX_SPAN, CellBudget, Document, GridBuilder, GridLimit
+from pipeline.decode import Decoded, decode
+from pipeline.extract.grid import MAX_SPAN, CellBudget, GridBuilder, GridLimit, Reading
 
 TITLE_META = ("ArticleTitle", "title", "og:title")
 # BeautifulSoup spends about 1 KB and 10-30 µs per element, whatever their nesting: the number
@@ -31,12 +31,13 @@ def _title(soup: BeautifulSoup) -> str | None:
     head = soup.head
     if head is not None:
         metas = {
-            meta.get("name") or meta.get("property"): meta.get("content", "")
+            meta.get("name") or meta.get("property"): meta.get("content")
             for meta in head.find_all("meta")
         }
         for name in TITLE_META:
-            if metas.get(name, "").strip():
-                return metas[name].strip()
+            content = metas.get(name)
+            if isinstance(content, str) and content.strip():
+                return content.strip()
     if soup.title and soup.title.get_text(strip=True):
         return soup.title.get_text(" ", strip=True)
     return None
@@ -49,17 +50,20 @@ def _innermost_tables(soup: BeautifulSoup) -> list:
     return [table for table in tables if id(table) not in outer]
 
 
-def read_html(data: bytes | str) -> Document:
+def read_html(data: bytes | str) -> Reading:
     """Parse a page (bytes are decoded by us, see :mod:`pipeline.decode`).
 
     Merged cells are expanded under a :class:`CellBudget`: a table that would expand past the
     per-table limit is skipped with a note, and reading stops at the per-document limit.
     """
-    decoded = decode(data) if isinstance(data, bytes) else None
-    markup = decoded.text if decoded else data
+    decoded: Decoded | None = None
+    if isinstance(data, bytes):
+        decoded = decode(data)
+        data = decoded.text
+    markup = data
     tags = markup.count("<")
     if tags > MAX_TAGS:
-        return Document(
+        return Reading(
             format="html",
             verdict=("failed", f"HTML page with {tags} tags, more than the {MAX_TAGS} limit"),
             errors=decoded.errors if decoded else [],
@@ -67,7 +71,7 @@ def read_html(data: bytes | str) -> Document:
     soup = BeautifulSoup(markup, "lxml")
     for junk in soup(["script", "style", "noscript", "template"]):
         junk.decompose()
-    doc = Document(format="html", title=_title(soup))
+    doc = Reading(format="html", title=_title(soup))
     if decoded:
         doc.errors.extend(decoded.errors)
     budget = CellBudget()

@@ -20,7 +20,7 @@ killed run leaves no worker spinning on a hostile file.
 The protocol is length-prefixed frames on the worker's stdin/stdout: a JSON header naming the
 reader (``module:function``, from an allow-list) and the job's limits plus the document bytes
 in, one JSON reply out. No pickle crosses the boundary: the worker parses hostile files, so the
-parent never unpickles what it sends back. Every failure comes back as a :class:`Document` with
+parent never unpickles what it sends back. Every failure comes back as a :class:`Reading` with
 a ``failed`` verdict, never an exception.
 """
 
@@ -48,7 +48,7 @@ from pathlib import Path
 
 from pipeline.config import Settings, settings
 from pipeline.extract.faults import raised_by_us
-from pipeline.extract.grid import Cell, Document
+from pipeline.extract.grid import Cell, Reading
 
 TIMEOUT_S = 60.0
 MEMORY_MB = 1024
@@ -64,7 +64,7 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 HEADROOM = 0.8  # recycle a worker whose address space exceeds this share of the next job's cap
 _HEADER = struct.Struct("!Q")
 
-Reader = Callable[[bytes], Document]
+Reader = Callable[[bytes], Reading]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _read_frame(stream) -> bytes | None:
     return body if len(body) == size else None
 
 
-def document_to_dict(doc: Document) -> dict:
+def document_to_dict(doc: Reading) -> dict:
     out = {f.name: getattr(doc, f.name) for f in fields(doc) if f.name != "grids"}
     out["grids"] = [
         [
@@ -115,12 +115,12 @@ def document_to_dict(doc: Document) -> dict:
     return out
 
 
-def document_from_dict(raw: dict) -> Document:
+def document_from_dict(raw: dict) -> Reading:
     raw = dict(raw)
     grids = [[[Cell(*cell) for cell in row] for row in grid] for grid in raw.pop("grids")]
     if raw.get("verdict"):
         raw["verdict"] = tuple(raw["verdict"])
-    return Document(grids=grids, **raw)
+    return Reading(grids=grids, **raw)
 
 
 # --- the worker (child) side ---------------------------------------------------------------
@@ -175,7 +175,7 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def _reply(doc: Document, limit: str | None = None) -> bytes:
+def _reply(doc: Reading, limit: str | None = None) -> bytes:
     return json.dumps(
         {"document": document_to_dict(doc), "limit": limit, "vm_mb": _address_space_mb()},
         ensure_ascii=False,
@@ -196,10 +196,10 @@ def _run_job(job: dict, data: bytes) -> bytes:
             _cap_memory(0)  # lifted until the next job: reading its bytes is not parsing
     except MemoryError:
         reason = f"memory limit exceeded ({memory_mb} MB) while parsing"
-        return _reply(Document(fmt, verdict=("failed", reason), fault=True), limit="memory")
+        return _reply(Reading(fmt, verdict=("failed", reason), fault=True), limit="memory")
     except Exception as exc:  # report it and keep serving; whose fault: see faults.py
         reason = f"reader error: {type(exc).__name__}: {exc}"
-        return _reply(Document(fmt, verdict=("failed", reason), fault=raised_by_us(exc)))
+        return _reply(Reading(fmt, verdict=("failed", reason), fault=raised_by_us(exc)))
 
 
 def serve() -> None:
@@ -229,7 +229,7 @@ LIMIT, CRASH = "limit", "crash"
 class Attempt:
     """One try of a job: the document, and whether a limit or a crash ended the worker."""
 
-    doc: Document
+    doc: Reading
     failure: str | None = None  # None | LIMIT | CRASH
 
 
@@ -268,12 +268,14 @@ class Worker:
 
     def stop(self) -> None:
         """Let the child finish (end of its input), killing it if it does not go at once."""
-        if self._process is None:
+        process = self._process
+        if process is None:
             return
-        with contextlib.suppress(OSError):
-            self._process.stdin.close()
+        if process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
         with contextlib.suppress(subprocess.TimeoutExpired):
-            self._process.wait(2)
+            process.wait(2)
         self._kill()
 
     def _kill(self) -> None:
@@ -284,8 +286,9 @@ class Worker:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         for stream in (process.stdin, process.stdout):
-            with contextlib.suppress(OSError):
-                stream.close()
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
     def run(self, reader: str, data: bytes, fmt: str, limits: Limits) -> Attempt:
         """``reader(data)`` in the child under ``limits``; the worker is replaced after a
@@ -294,8 +297,14 @@ class Worker:
             self.stop()  # its heap grew under a larger cap: start this job in a fresh one
         self.start()
         process = self._process
-        header = {"reader": reader, "format": fmt}
-        header.update(memory_mb=limits.memory_mb, timeout=limits.timeout)
+        if process is None or process.stdin is None or process.stdout is None:
+            raise RuntimeError("the reader worker has no pipes")  # start() always sets them
+        header = {
+            "reader": reader,
+            "format": fmt,
+            "memory_mb": limits.memory_mb,
+            "timeout": limits.timeout,
+        }
         try:
             _write_frame(process.stdin, json.dumps(header).encode())
             _write_frame(process.stdin, data)
@@ -306,7 +315,7 @@ class Worker:
         except TimeoutError:
             self._kill()
             reason = f"timed out after {limits.timeout:g} s"
-            return Attempt(Document(fmt, verdict=("failed", reason), fault=True), LIMIT)
+            return Attempt(Reading(fmt, verdict=("failed", reason), fault=True), LIMIT)
         except (OSError, EOFError):
             payload = None
         if payload is None:
@@ -316,7 +325,7 @@ class Worker:
                 code = None
             self._kill()
             reason, failure = _death(code, limits.memory_mb)
-            return Attempt(Document(fmt, verdict=("failed", reason), fault=True), failure)
+            return Attempt(Reading(fmt, verdict=("failed", reason), fault=True), failure)
         reply = json.loads(payload)
         doc = document_from_dict(reply["document"])
         self.jobs += 1
@@ -398,14 +407,14 @@ class _Slot:
         finally:
             self.worker.stop()
 
-    def read(self, job: _Job) -> Document:
+    def read(self, job: _Job) -> Reading:
         """The job with the retry rule: a limit hit or a crash gets one fresh worker."""
         first = self.worker.run(job.reader, job.data, job.fmt, job.limits)
         if first.failure is None:
             return first.doc
         second = self.worker.run(job.reader, job.data, job.fmt, job.limits)
         doc = second.doc
-        if second.failure == LIMIT:  # the same document hit a limit twice: it is the cause
+        if second.failure == LIMIT and doc.verdict is not None:  # twice: the document is the cause
             doc.fault = False
             doc.verdict = ("failed", f"{doc.verdict[1]} (twice, the second time in a fresh worker)")
         return doc
@@ -428,7 +437,7 @@ class ReaderPool:
 
     def submit(
         self, reader: str, data: bytes, fmt: str, limits: Limits | None = None
-    ) -> Future[Document]:
+    ) -> Future[Reading]:
         """Queue ``reader(data)``; ``limits`` default to the pool's."""
         job = _Job(reader, data, fmt, limits or self.limits, Future())
         with self._lock:
@@ -440,8 +449,8 @@ class ReaderPool:
                 self._pending.append(job)
         return job.future
 
-    def read(self, reader: str, data: bytes, fmt: str, limits: Limits | None = None) -> Document:
-        """``reader(data)`` in a worker: a failed Document on timeout, crash or memory cap."""
+    def read(self, reader: str, data: bytes, fmt: str, limits: Limits | None = None) -> Reading:
+        """``reader(data)`` in a worker: a failed Reading on timeout, crash or memory cap."""
         return self.submit(reader, data, fmt, limits).result()
 
     def _next(self, slot: _Slot) -> _Job | None:
@@ -453,7 +462,7 @@ class ReaderPool:
 
     def worker_pids(self) -> list[int]:
         """The live workers' process ids (they start on first use)."""
-        return [s.worker.pid for s in self._slots if s.worker.alive()]
+        return [pid for s in self._slots if s.worker.alive() and (pid := s.worker.pid) is not None]
 
     def close(self) -> None:
         """Finish the running jobs, cancel the queued ones, stop every worker."""
@@ -479,22 +488,28 @@ _shared: ReaderPool | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_pool() -> ReaderPool:
-    """The process-wide pool (``GONGKAI_WORKERS`` workers, ``GONGKAI_READER_*`` limits).
+def shared_pool(conf: Settings | None = None) -> ReaderPool:
+    """The process-wide pool, sized and limited by ``conf`` (default: the environment's).
 
-    A forked child gets its own: the parent's worker threads do not exist there.
+    A forked child gets its own: the parent's worker threads do not exist there. A caller with
+    other settings (workers, limits) gets a pool built for them; the old one is closed.
     """
     global _shared
+    conf = conf or settings()
+    size, limits = max(1, conf.workers), Limits.of(conf)
     with _shared_lock:
-        if _shared is None or _shared.pid != os.getpid():
-            conf = settings()
-            _shared = ReaderPool(conf.workers, Limits.of(conf))
-        return _shared
+        current = _shared if _shared is not None and _shared.pid == os.getpid() else None
+        if current is not None and (current.size, current.limits) == (size, limits):
+            return current
+        if current is not None:
+            current.close()
+        _shared = pool = ReaderPool(size, limits)
+        return pool
 
 
 def run_isolated(
     reader: str, data: bytes, *, fmt: str = "pdf", limits: Limits | None = None
-) -> Document:
+) -> Reading:
     """One-off: run ``reader`` on ``data`` in a pool of one fresh worker, then stop it."""
     with ReaderPool(1, limits) as pool:
         return pool.read(reader, data, fmt)

@@ -25,10 +25,51 @@ NUMBERING = re.compile(
 )
 CLAUSE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 HEADING = re.compile(r"^[一二三四五六七八九十]+[、.]")
+
+# --- headings: where the tables are, where they start and end --------------------------------
 # The printed title of one of the report's tables, found inside a longer line of a PDF page.
 TABLE_HEADING = re.compile(
     r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|第二十条第"
 )
+
+# A line where a table (or its header) starts on a PDF page whose tables have no ruling lines.
+TABLE_START = re.compile(
+    TABLE_HEADING.pattern + r"|信息内容|申请人情况|行政复议.*行政诉讼|结果维持|尚未审结"
+)
+# Words the statistics tables print (whitespace removed): where the tables are. Narrative text
+# quotes some of them too (行政复议结果维持2件，结果纠正1件), so the PDF triage counts a marker
+# only on a line shaped like a table's (see pipeline.extract.pdf._table_line).
+TABLE_MARKERS = (
+    "第二十条第",
+    "本年制发件数",
+    "本年新制作数量",
+    "处理决定数量",
+    "本年收费金额",
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "本年度办理结果",
+    "属于国家秘密",
+    "本机关不掌握相关政府信息",
+    "结转下年度继续办理",
+    "尚未审结",
+    "结果维持",
+    "结果纠正",
+    "未经复议直接起诉",
+    "复议后起诉",
+)
+# The section after the tables (五、存在的主要问题…, 六、其他需要报告…): the tables are over.
+LATER_SECTION = re.compile(r"[五六七][、.．](存在的主要问题|其他需要报告)")
+# Header cells that are never a label continued from the previous page.
+HEADER_WORDS = ("信息内容", "申请人情况", "自然人", "行政复议", "行政诉讼")
+# Numbering that opens a printed row label: （一） 一、 1. 第….
+ROW_MARKER = re.compile(
+    r"^\s*([（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|"
+    r"\d{1,2}\s*[.、．](?!\d)|第)"
+)
+# What makes a document an annual report at all, and the pre-2019 layout's tell-tale column.
+REPORT_WORDS = ("政府信息公开", "政务公开")
+ANNUAL_WORDS = ("年度报告", "年报", "工作报告")
+PRE_2019_WORDS = ("历年累计",)
 
 # --- page furniture -------------------------------------------------------------------------
 # A line that is only a page number: 3, - 3 -, 第3页, 3/12, 第 3 页 共 12 页.

@@ -20,9 +20,8 @@ REQUESTER_ORDER = tuple(contract.REQUESTERS)
 PROCEEDING_ORDER = tuple(contract.PROCEEDINGS)
 RESULT_ORDER = tuple(contract.RESULTS)
 APPEAL_CELLS = len(PROCEEDING_ORDER) * len(RESULT_ORDER)
-FORMAT_2021 = frozenset({"issued", "repealed", "in_force"})
-FORMAT_2019 = frozenset({"new_made", "new_published", "total_published"})
 CLAUSE_ONE_ITEMS = frozenset(contract.AD_CLAUSES["一"][0])
+CLAUSE_ONE_WIDTH = len(contract.AD_CLAUSES["一"][1])  # both formats print three columns
 
 
 @dataclass
@@ -166,7 +165,7 @@ class _Walker:
 
     def _ad_values(self, item: str, values: list[Cell]) -> None:
         values = _unpadded(values, len(self.measures)) if self.measures else values
-        if not self.measures and item in CLAUSE_ONE_ITEMS and len(values) == len(FORMAT_2019):
+        if not self.measures and item in CLAUSE_ONE_ITEMS and len(values) == CLAUSE_ONE_WIDTH:
             self.unheaded_clause_one.append((item, values))
             return
         measures = self.measures or self._default_measures(item, len(values))
@@ -188,11 +187,8 @@ class _Walker:
                 {"item": item, "measure": measure}, cell, money=measure in contract.MONEY_MEASURES
             )
             self.out.active_disclosure.append(entry)
-        if item in ("regulations", "normative_documents") and self.out.clause_one_format is None:
-            if set(measures) <= FORMAT_2021:
-                self.out.clause_one_format = "2021"
-            elif set(measures) <= FORMAT_2019:
-                self.out.clause_one_format = "2019"
+        if contract.CLAUSE_OF_ITEM[item] == "一" and self.out.clause_one_format is None:
+            self.out.clause_one_format = contract.sub_table_format(item, measures)
 
     @staticmethod
     def _default_measures(item: str, count: int) -> list[str]:
@@ -263,7 +259,7 @@ class _Walker:
     def finish(self, year: int | None = None) -> Mapping:
         if self.unheaded_clause_one:
             measures, why = self._clause_one_format(year)
-            fmt = "2021" if set(measures) <= FORMAT_2021 else "2019"
+            fmt = contract.sub_table_format("regulations", measures)
             self.out.errors.append(
                 f"table 二: 第二十条第（一）项 has no header naming its columns; read as the "
                 f"{fmt} format because {why}"

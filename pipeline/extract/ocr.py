@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from pipeline.config import settings
-from pipeline.extract.grid import Cell, Document, Grid
+from pipeline.extract.grid import Cell, Grid, Reading
 from pipeline.extract.pdf import title_from_text
 from pipeline.extract.values import is_value
 from pipeline.images import unpack_images
@@ -134,7 +134,7 @@ def deskew(gray: np.ndarray) -> np.ndarray:
         _x, _y, w, h = cv2.boundingRect(contour)
         if w < gray.shape[1] * 0.25 or h > w * 0.1:
             continue
-        vx, vy, _x, _y = cv2.fitLine(contour, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        vx, vy, _x0, _y0 = cv2.fitLine(contour, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         angles.append(float(np.degrees(np.arctan2(vy, vx))))
         weights.append(w)
     if not angles:
@@ -306,11 +306,12 @@ def build_grid(table: Table, read: list, index: int, page: int | None, first: in
     return grid
 
 
-def _fill_blank_labels(slots: dict[tuple[int, int], Cell], table: Table) -> None:
+def _fill_blank_labels(slots: dict[tuple[int, int], Cell], table: Table) -> int:
     """A blank slot left of the value columns is part of a merged label whose rule was drawn
     anyway (a table continued on the next page repeats its column rules): it continues the label
     above it when the row's own label is further right, else the label to its left; a blank
-    label slot with neither is dropped. Copies keep the original's ``source``."""
+    label slot with neither is dropped. Copies keep the original's ``source``. Returns the first
+    value column."""
     filled = [c for (_r, c), cell in slots.items() if _filled_value(cell.text)]
     start = min(filled, default=table.cols)
     for r in range(table.rows):
@@ -378,13 +379,13 @@ def _limit(gray: np.ndarray) -> np.ndarray:
     return cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
 
 
-def read_pages(pages, fmt: str, page_timeout: float, *, numbered: bool, title: bool) -> Document:
-    """OCR the tables of page images (an iterable of grey arrays) into one Document.
+def read_pages(pages, fmt: str, page_timeout: float, *, numbered: bool, title: bool) -> Reading:
+    """OCR the tables of page images (an iterable of grey arrays) into one Reading.
 
     ``numbered``: the images are PDF pages (cells carry ``page``); ``title``: read the first
     lines of the first page, where a report prints its title and year.
     """
-    doc = Document(fmt, ocr=True)
+    doc = Reading(fmt, ocr=True)
     texts: list[str] = []
     source = 0
     for number, gray in enumerate(pages, start=1):
@@ -401,7 +402,7 @@ def read_pages(pages, fmt: str, page_timeout: float, *, numbered: bool, title: b
             try:
                 read = read_table(gray, rules, table, deadline)
             except OcrTimeout:
-                return Document(
+                return Reading(
                     fmt,
                     verdict=("failed", f"OCR of page {number} exceeded {page_timeout:g} s"),
                     fault=True,
@@ -412,7 +413,7 @@ def read_pages(pages, fmt: str, page_timeout: float, *, numbered: bool, title: b
             doc.grids.append(grid)
             texts.extend("\t".join(c.text for c in row) for row in grid)
         if time.monotonic() > deadline:
-            return Document(
+            return Reading(
                 fmt,
                 verdict=("failed", f"OCR of page {number} exceeded {page_timeout:g} s"),
                 fault=True,
@@ -444,7 +445,7 @@ def pdf_pages(data: bytes, dpi: int = OCR_DPI):
         pdf.close()
 
 
-def read_scanned_pdf(data: bytes, page_timeout: float | None = None) -> Document:
+def read_scanned_pdf(data: bytes, page_timeout: float | None = None) -> Reading:
     """A PDF without a usable text layer: its ruled tables read by OCR."""
     page_timeout = page_timeout or settings().ocr_page_timeout
     return read_pages(pdf_pages(data), "pdf", page_timeout, numbered=True, title=True)
@@ -457,7 +458,7 @@ def decode_image(data: bytes) -> np.ndarray | None:
     return gray
 
 
-def read_table_images(data: bytes, page_timeout: float | None = None) -> Document:
+def read_table_images(data: bytes, page_timeout: float | None = None) -> Reading:
     """The ruled tables in a report's images (a :func:`pipeline.images.pack_images`
     payload), in document order."""
     page_timeout = page_timeout or settings().ocr_page_timeout

@@ -22,33 +22,10 @@ import pypdfium2 as pdfium
 from pdfminer.pdftypes import PDFObjRef
 
 from pipeline.extract.faults import DocumentLimit
-from pipeline.extract.grid import Document
-from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER
+from pipeline.extract.grid import Reading
+from pipeline.extract.labels import CJK_SPACE, LATER_SECTION, PAGE_NUMBER, TABLE_MARKERS
 from pipeline.extract.pdf_tables import read_tables
 
-# Words the statistics tables print (whitespace removed): where the tables are. Narrative text
-# quotes some of them too (行政复议结果维持2件，结果纠正1件), so a marker counts only on a line
-# shaped like a table's: a row of numbers, or a short line or one made mostly of labels, with no
-# sentence punctuation (see _table_line).
-TABLE_MARKERS = (
-    "第二十条第",
-    "本年制发件数",
-    "本年新制作数量",
-    "处理决定数量",
-    "本年收费金额",
-    "本年新收政府信息公开申请数量",
-    "上年结转政府信息公开申请数量",
-    "本年度办理结果",
-    "属于国家秘密",
-    "本机关不掌握相关政府信息",
-    "结转下年度继续办理",
-    "尚未审结",
-    "结果维持",
-    "结果纠正",
-    "未经复议直接起诉",
-    "复议后起诉",
-)
-LATER_SECTION = re.compile(r"[五六七][、.．](存在的主要问题|其他需要报告)")
 MIN_TEXT_CHARS = 30  # fewer readable characters than this on every page: no text layer
 MAX_BAD_SHARE = 0.10  # more unmappable characters than this: garbled text
 MAX_RARE_SHARE = 0.03  # CJK Extension A is all but absent from real reports; wrong maps hit it
@@ -105,7 +82,7 @@ class Triage:
         return "\n".join(self.pages)
 
 
-def read_pdf(data: bytes) -> Document:
+def read_pdf(data: bytes) -> Reading:
     """Read a PDF into grids, or into a document whose verdict says why it cannot be read.
 
     The triage runs in a thread (pdfium releases the GIL) while pdfplumber opens the file and
@@ -128,7 +105,7 @@ def read_pdf(data: bytes) -> Document:
     finally:
         thread.join()
     title = title_from_text(triage.pages[0]) if triage.pages else None
-    doc = Document("pdf", text=triage.text, title=title, verdict=triage.verdict)
+    doc = Reading("pdf", text=triage.text, title=title, verdict=triage.verdict)
     if doc.verdict or not triage.table_pages:
         return doc
     doc.grids = tables.grids

@@ -14,27 +14,27 @@ above (a vertical merge) or to the left (a horizontal one), which is how exporte
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from io import BytesIO
 
 import pdfplumber
 from pdfplumber.utils import extract_text
 
 from pipeline.extract.faults import DocumentLimit, raised_by_us
 from pipeline.extract.grid import Cell, Grid
-from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER, TABLE_HEADING
+from pipeline.extract.labels import (
+    CJK_SPACE,
+    HEADER_WORDS,
+    PAGE_NUMBER,
+    ROW_MARKER,
+    TABLE_HEADING,
+)
 from pipeline.extract.pdf_words import grids_from_words
 from pipeline.extract.values import is_value
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 TOL = 3.0  # points: boundaries closer than this are the same ruling line
-MARKER = re.compile(
-    r"^\s*([（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|"
-    r"\d{1,2}\s*[.、．](?!\d)|第)"
-)
-HEADER_WORDS = ("信息内容", "申请人情况", "自然人", "行政复议", "行政诉讼")
 
 
 @dataclass
@@ -67,7 +67,7 @@ class Tables:
     verdict: tuple[str, str] | None = None
 
 
-def read_tables(stream: BinaryIO, plan: Callable[[], tuple[list[int], frozenset[str]]]) -> Tables:
+def read_tables(stream: BytesIO, plan: Callable[[], tuple[list[int], frozenset[str]]]) -> Tables:
     """Find the tables and return them as stitched grids.
 
     ``plan()`` gives the pages to read (0-based) and the running header/footer lines; it may
@@ -138,7 +138,8 @@ def page_parts(page, number: int, running: frozenset[str]) -> list[Part]:
         for row, texts in zip(table.rows, table.extract(), strict=True):
             for bbox, text in zip(row.cells, texts, strict=True):
                 if bbox is not None:
-                    cells.append(PCell(*bbox, clean(text or "")))
+                    x0, top, x1, bottom = bbox
+                    cells.append(PCell(x0, top, x1, bottom, clean(text or "")))
         x0, top, x1, bottom = table.bbox
         inside = [
             c
@@ -296,10 +297,17 @@ def build_grid(parts: list[Part], table: int) -> Grid:
     return [
         [
             Cell(nodes.text[nodes.root(n)], table, r, c, nodes.root(n), row_pages[r])
-            for c, n in enumerate(row)
+            for c, n in enumerate(_filled(row))
         ]
         for r, row in enumerate(slots)
     ]
+
+
+def _filled(row: list[int | None]) -> list[int]:
+    """A row of slots, every one of which ``_fill_orphans`` gave a cell."""
+    if any(n is None for n in row):
+        raise ValueError("grid slot without a cell")
+    return [n for n in row if n is not None]
 
 
 def _fill_orphans(slots, first, ys, xs, part: Part, nodes: _Nodes) -> None:
@@ -371,7 +379,7 @@ def _labels_only(row, value_start: int, nodes: _Nodes) -> bool:
 
 def _fragment(text: str) -> bool:
     """A label piece continued from the previous page: no numbering, no header word."""
-    return bool(text) and not MARKER.match(text) and text not in HEADER_WORDS
+    return bool(text) and not ROW_MARKER.match(text) and text not in HEADER_WORDS
 
 
 def _join_at_break(slots, row_pages, b: int, value_start: int, nodes: _Nodes) -> None:

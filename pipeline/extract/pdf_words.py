@@ -10,17 +10,16 @@ blocks, each with its own value columns.
 
 from __future__ import annotations
 
-import re
-
 from pipeline.extract.grid import Cell, Grid
-from pipeline.extract.labels import CJK_SPACE, PAGE_NUMBER, TABLE_HEADING
+from pipeline.extract.labels import (
+    CJK_SPACE,
+    LATER_SECTION,
+    PAGE_NUMBER,
+    TABLE_HEADING,
+    TABLE_START,
+)
 from pipeline.extract.values import is_value
 
-START = re.compile(
-    r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议、?行政诉讼情况|"
-    r"第二十条第|信息内容|申请人情况|行政复议.*行政诉讼|结果维持|尚未审结"
-)
-LATER_SECTION = re.compile(r"^[五六七][、.．](存在的主要问题|其他需要报告)")
 LINE_TOL = 2.5  # points: words whose vertical centres are closer share a line
 COLUMN_TOL = 12.0  # points: numbers whose centres are closer share a column
 CELL_GAP = 6.0  # points: margin left of the leftmost number where the value columns begin
@@ -31,7 +30,7 @@ def grids_from_words(page, number: int) -> list[Grid]:
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
     lines = _lines(words)
     lines = [ln for ln in lines if not PAGE_NUMBER.match(_text(ln))]
-    start = next((i for i, ln in enumerate(lines) if START.search(_flat(ln))), None)
+    start = next((i for i, ln in enumerate(lines) if TABLE_START.search(_flat(ln))), None)
     if any(len(_numbers(ln)) >= 3 for ln in lines[:3]):
         start = 0  # a table continued from the previous page
     if start is None:
@@ -94,8 +93,8 @@ def _numbers(line: list[dict]) -> list[dict]:
 def _block_grid(lines: list[list[dict]], page: int) -> Grid:
     data = [ln for ln in lines if _numbers(ln)]
     if not data:
-        labels = _label_cells([w for ln in lines for w in ln])
-        return [[Cell(t, 0, 0, c, c, page) for c, t in enumerate(labels)]] if labels else []
+        names = _label_cells([w for ln in lines for w in ln])
+        return [[Cell(t, 0, 0, c, c, page) for c, t in enumerate(names)]] if names else []
     centres = _columns([(w["x0"] + w["x1"]) / 2 for ln in data for w in _numbers(ln)])
     value_left = min(w["x0"] for ln in data for w in _numbers(ln)) - CELL_GAP
 
@@ -120,9 +119,9 @@ def _block_grid(lines: list[list[dict]], page: int) -> Grid:
             loose.append(labels)
             header = None
     # pass 2: label-only lines (wrapped or group labels) join the nearest row
-    for labels in loose:
-        mid = _mid(labels)
-        min(rows, key=lambda r: abs(r["mid"] - mid))["labels"] += labels
+    for stray in loose:
+        mid = _mid(stray)
+        min(rows, key=lambda r: abs(r["mid"] - mid))["labels"] += stray
 
     width = max(len(_label_cells(r["labels"])) for r in rows)
     grid: Grid = []

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.decode import decode
-from pipeline.extract.grid import Cell, CellBudget, Document, Grid
+from pipeline.decode import Decoded, decode
+from pipeline.extract.grid import Cell, CellBudget, Grid, Reading
 from pipeline.extract.labels import HEADING, section_of
 from pipeline.extract.values import is_value, normalize_cell
 
@@ -98,13 +98,16 @@ def rows_grid(rows: list[list[str]], table: int, first_source: int, *, aligned: 
     return grid
 
 
-def read_text(data: bytes | str) -> Document:
+def read_text(data: bytes | str) -> Reading:
     """Rebuild the tables of a text copy; every line or table cell spends one cell of a
     :class:`CellBudget`."""
-    decoded = decode(data) if isinstance(data, bytes) else None
-    text = decoded.text if decoded else data
+    decoded: Decoded | None = None
+    if isinstance(data, bytes):
+        decoded = decode(data)
+        data = decoded.text
+    text = data
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    doc = Document(format="text")
+    doc = Reading(format="text")
     if decoded:
         doc.errors.extend(decoded.errors)
     budget = CellBudget()

@@ -27,7 +27,7 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from pipeline.config import settings
-from pipeline.extract.grid import MAX_SPAN, Cell, CellBudget, Document, Grid, GridLimit
+from pipeline.extract.grid import MAX_SPAN, Cell, CellBudget, Grid, GridLimit, Reading
 from pipeline.extract.pdf import title_from_text
 from pipeline.extract.pdf_tables import clean
 
@@ -62,7 +62,7 @@ def docx_too_large(data: bytes) -> str | None:
     return None
 
 
-def read_docx(data: bytes) -> Document:
+def read_docx(data: bytes) -> Reading:
     """Read a .docx: tables as grids, paragraphs and cell texts as the document text.
 
     Merged cells expand under a :class:`CellBudget`, like HTML tables: a table past the
@@ -70,14 +70,14 @@ def read_docx(data: bytes) -> Document:
     """
     bomb = docx_too_large(data)
     if bomb:
-        return Document("docx", verdict=("failed", bomb))
+        return Reading("docx", verdict=("failed", bomb))
     try:
         docx = open_docx(BytesIO(data))
     except MemoryError:
         raise  # the worker's memory cap: a limit hit, reported by the worker
     except Exception as exc:  # zipfile, lxml and python-docx each raise their own types
-        return Document("docx", verdict=("failed", f"corrupt .docx: {type(exc).__name__}: {exc}"))
-    doc = Document("docx")
+        return Reading("docx", verdict=("failed", f"corrupt .docx: {type(exc).__name__}: {exc}"))
+    doc = Reading("docx")
     lines: list[str] = []
     budget = CellBudget()
     for block in docx.element.body.iterchildren():
@@ -176,12 +176,12 @@ def find_soffice() -> str | None:
 
 
 def read_binary_word(
-    data: bytes, fmt: str, docx_reader: Callable[[bytes], Document] = read_docx
-) -> Document:
+    data: bytes, fmt: str, docx_reader: Callable[[bytes], Reading] = read_docx
+) -> Reading:
     """Convert a .doc/.wps to .docx with LibreOffice, then read it with ``docx_reader``."""
     soffice = find_soffice()
     if soffice is None:
-        return Document(fmt, verdict=("unsupported", NO_CONVERTER))
+        return Reading(fmt, verdict=("unsupported", NO_CONVERTER))
     with tempfile.TemporaryDirectory(prefix="gongkai-soffice-") as tmp:
         source = Path(tmp) / f"report.{fmt}"
         source.write_bytes(data)
@@ -199,14 +199,14 @@ def read_binary_word(
         ]
         failure = run_converter(command, settings().reader_timeout)
         if failure:
-            return Document(
+            return Reading(
                 fmt,
                 verdict=("failed", f"LibreOffice conversion {failure}"),
                 fault=failure.startswith("timed out"),
             )
         converted = Path(tmp) / "report.docx"
         if not converted.exists():
-            return Document(fmt, verdict=("failed", "LibreOffice wrote no .docx (corrupt file?)"))
+            return Reading(fmt, verdict=("failed", "LibreOffice wrote no .docx (corrupt file?)"))
         docx_bytes = converted.read_bytes()
     doc = docx_reader(docx_bytes)
     doc.format = fmt

@@ -14,9 +14,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
+from pipeline.config import Settings
 from pipeline.portals import adapter_names, get_adapter
 from pipeline.records import RegisteredDistrict
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_INCLUDE = (r"政府信息公开", r"年度报告|年报")
 DEFAULT_EXCLUDE = (r"解读", r"图解", r"问答", r"答记者问")
 DEFAULT_YEAR = r"((?:19|20)\d{2})\s*年"
@@ -147,7 +149,7 @@ def _politeness(raw: Any, entry: str, base: Politeness) -> Politeness:
     if not isinstance(raw, dict):
         raise _fail(entry, "politeness", "must be a mapping")
     known = Politeness.__dataclass_fields__
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
             raise _fail(entry, f"politeness.{key}", f"unknown setting (known: {', '.join(known)})")
@@ -163,7 +165,7 @@ def _link_rule(raw: Any, entry: str) -> LinkRule:
         return LinkRule()
     if not isinstance(raw, dict):
         raise _fail(entry, "link_rule", "must be a mapping with include/exclude/year")
-    out = {}
+    out: dict[str, Any] = {}
     for key in ("include", "exclude"):
         if key in raw:
             patterns = raw[key]
@@ -201,7 +203,7 @@ def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
     """One registry entry; ``index`` names the entry when it has no usable id."""
     if not isinstance(raw, dict):
         raise RegistryError(f"portal #{index + 1}: must be a mapping, got {type(raw).__name__}")
-    entry = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index + 1}"
+    entry: str = raw["id"] if isinstance(raw.get("id"), str) else f"#{index + 1}"
     pid = _str(raw, entry, "id")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", pid):
         raise _fail(entry, "id", "use lower-case letters, digits, '-' and '_' (it names files)")
@@ -218,7 +220,7 @@ def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
     start_urls = _urls(raw, entry)
     hosts = raw.get("allowed_hosts")
     if hosts is None:
-        hosts = sorted({urlsplit(u).hostname.lower() for u in start_urls})
+        hosts = sorted({(urlsplit(u).hostname or "").lower() for u in start_urls})
     if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
         raise _fail(entry, "allowed_hosts", "must be a list of host or host:port strings")
     max_pages = raw.get("max_pages", 50)
@@ -276,14 +278,14 @@ def parse_registry(
     return portals
 
 
-def load_portals(path: Path | str | None = None) -> list[Portal]:
-    """Read and validate the registry (default ``settings().portals_file``)."""
-    from pipeline.config import settings
-
-    conf = settings()
-    path = Path(path) if path is not None else conf.portals_file
+def load_portals(path: Path | str, conf: Settings | None = None) -> list[Portal]:
+    """Read and validate the registry at ``path``; ``conf`` gives the default delay and cap."""
+    conf = conf or Settings()
+    path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser when PyYAML has it: a national registry (2,850 entries) loads in
+        # well under a second instead of about ten.
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
         raise RegistryError(f"registry {path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline import contract as C
 from pipeline.config import DATA_DIR, REPO_ROOT
+from pipeline.extract.validate import findings
 
 FACTS_FILE = DATA_DIR / "sample_portals" / "facts.json"
 SEED_TRUTH = (
@@ -172,7 +173,7 @@ def _applications(
 
 
 def _appeals(rng: random.Random) -> list[dict]:
-    out = []
+    out: list[dict] = []
     for proceeding in C.PROCEEDINGS:
         values = {
             r: (rng.choices([0, 1, 2, 3], [6, 3, 1, 1])[0])
@@ -220,10 +221,9 @@ def _document(style: str, portal: str, year: int) -> str:
 
 
 def build(seed_truth: dict) -> dict:
-    from pipeline.extract.validate import findings
-
     rng = random.Random(SEED)
-    portals, reports = [], []
+    portals: list[dict] = []
+    reports: list[dict] = []
     for pid, district, code, host, style, aliases in DISTRICTS:
         agency = f"{district}人民政府"
         portals.append(

@@ -20,7 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.samples.site import SITE_DIR, ensure_site
+from pipeline.config import DATA_DIR
+from pipeline.portals.registry import load_portals
+from pipeline.samples.site import SITE_DIR, ensure_site, generate
 
 DEFAULT_PORT = 8765
 
@@ -29,6 +31,7 @@ class _Portal:
     """One portal's routes, read once; ``__HOSTPORT__`` is filled with the server's address."""
 
     def __init__(self, root: Path, hostport: str):
+        self.host = hostport.rsplit(":", 1)[0]
         self.routes = {}
         for target, route in json.loads((root / "routes.json").read_text(encoding="utf-8")).items():
             body = (root / route["file"]).read_bytes().replace(b"__HOSTPORT__", hostport.encode())
@@ -65,7 +68,7 @@ def _handler(portal: _Portal, log: list | None):
                 self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")
             )
             if log is not None:
-                log.append((self.server.server_address[0], self.command, self.path, conditional))
+                log.append((portal.host, self.command, self.path, conditional))
             route = portal.routes.get(self.path) or portal.routes.get(urlsplit(self.path).path)
             if route is None:
                 body = b"<html><body>404 Not Found</body></html>"
@@ -156,10 +159,8 @@ def serving(
         server.stop()
 
 
-def sample_portals(port: int, registry: Path | str | None = None):
+def sample_portals(port: int, registry: Path | str = DATA_DIR / "portals.yaml"):
     """The registry's sample portals, moved to ``port`` (the port a test server got)."""
-    from pipeline.portals.registry import load_portals
-
     return [p.with_port(port) for p in load_portals(registry) if p.sample]
 
 
@@ -188,8 +189,6 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.samples.site import generate
-
     if args.regenerate:
         generate()
     with serving(SITE_DIR, args.port) as server:

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.records import catalog_lines
+
 _MAX_DETAIL = 20
 _STR, _INT, _BOOL = pa.string(), pa.int64(), pa.bool_()
 # catalog key -> (column, type); timestamps arrive as ISO strings and are cast in SQL.
@@ -105,20 +107,13 @@ class _Batch:
 
 def _parse(path: Path, name: str):
     documents, errors = _Batch(DOCUMENT_FIELDS), _Batch(ERROR_FIELDS)
-    ignored, invalid, detail = 0, 0, []
+    ignored, invalid = 0, 0
+    detail: list[str] = []
     data = path.read_bytes()
     lines = 0
-    for line_no, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
+    for line_no, record, reason in catalog_lines(data):
         lines += 1
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            record, reason = None, f"not JSON ({exc.msg})"
-        else:
-            reason = "not a JSON object" if not isinstance(record, dict) else None
-        if record is not None and reason is None:
+        if record is not None:
             kind = record.get("kind")
             if kind == "document":
                 reason = None if record.get("url") else "document without url"
@@ -162,7 +157,9 @@ def load_catalog(con: duckdb.DuckDBPyConnection, catalog_dir: str | Path) -> dic
             documents.insert(con, "raw.documents")
             errors.insert(con, "raw.fetch_errors")
             con.execute(
-                "INSERT INTO raw.catalog_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+                "INSERT INTO raw.catalog_files (path, portal, bytes, sha256, lines, documents, "
+                "fetch_errors, ignored, invalid_lines, invalid_detail, loaded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
                 [
                     name,
                     path.parent.name,

@@ -31,9 +31,6 @@ FACT_TABLES = (
     "fact_applications",
     "fact_appeals",
 )
-_CLAUSE_OF_ITEM = {
-    item: clause for clause, (items, _, _) in contract.AD_CLAUSES.items() for item in items
-}
 _AXES = {
     "active_disclosure": (contract.AD_ITEMS, contract.AD_MEASURES),
     "applications": (contract.OUTCOMES, contract.REQUESTERS),
@@ -94,19 +91,16 @@ def _provenance(entry: dict) -> tuple:
 
 
 def item_formats(entries: list[dict]) -> dict[str, str]:
-    """Template of each table-二 item, from the measures it has: a sub-table is 2019 when it
-    has a 2019-only column, else 2021 (formats are detected per sub-table, never per report)."""
+    """Template of each table-二 item, per sub-table (see ``contract.sub_table_format``)."""
     measures: dict[str, set] = {}
     for entry in entries:
-        measures.setdefault(entry.get("item"), set()).add(entry.get("measure"))
+        if isinstance(entry.get("item"), str):
+            measures.setdefault(entry["item"], set()).add(entry.get("measure"))
     formats = {}
     for item, present in measures.items():
-        clause = _CLAUSE_OF_ITEM.get(item)
-        if clause is None:
-            continue
-        _, m2019, m2021 = contract.AD_CLAUSES[clause]
-        only_2019 = set(m2019) - set(m2021)
-        formats[item] = "2019" if present & only_2019 or not m2021 else "2021"
+        fmt = contract.sub_table_format(item, present)
+        if fmt is not None:
+            formats[item] = fmt
     return formats
 
 
@@ -159,7 +153,7 @@ def to_cells(document: dict) -> tuple[Cells, list[str]]:
                 )
                 continue
             if table == "active_disclosure":
-                _, m2019, m2021 = contract.AD_CLAUSES[_CLAUSE_OF_ITEM[k1]]
+                _, m2019, m2021 = contract.AD_CLAUSES[contract.CLAUSE_OF_ITEM[k1]]
                 if k2 not in m2019 + m2021:
                     problems.append(f"{where}: {k1} has no measure {k2!r}")
                     continue

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from pipeline.config import settings
 from pipeline.portals.registry import load_portals
-from pipeline.records import RegisteredDistrict
+from pipeline.records import RegisteredDistrict, ReportSource
 from pipeline.warehouse.catalog_load import load_catalog
 from pipeline.warehouse.districts import load_districts
 from pipeline.warehouse.marts import build_marts
 from pipeline.warehouse.publish import export_parquet, publish
-from pipeline.warehouse.report_load import ReportSource, load_report
-from pipeline.warehouse.schema import connect
+from pipeline.warehouse.report_load import load_report
+from pipeline.warehouse.schema import connect, scalar
 
 
 def _print(value) -> None:
@@ -35,13 +35,7 @@ def _registry_districts(portals_file: Path) -> list[RegisteredDistrict]:
 
 def _migrate(args) -> int:
     with connect(args.db) as con:
-        _print(
-            {
-                "schema_version": con.execute(
-                    "SELECT max(version) FROM main.schema_version"
-                ).fetchone()[0]
-            }
-        )
+        _print({"schema_version": scalar(con, "SELECT max(version) FROM main.schema_version")})
     return 0
 
 
@@ -93,15 +87,25 @@ def _publish(args) -> int:
 
 
 def _refresh(args) -> int:
-    """One batch: catalog, districts, marts, then the analyst copy."""
-    with connect(args.db) as con:
-        summary = {
-            "catalog": load_catalog(con, args.catalog_dir),
-            "districts": load_districts(con, _registry_districts(args.portals)),
-            "marts": build_marts(con, args.first_year, args.last_year),
-        }
-        summary["published"] = publish(con, args.to)
-    _print(summary)
+    """One batch: catalog, districts, marts, then the analyst copy (pipeline.flow.refresh)."""
+    from dataclasses import replace
+
+    from pipeline.warehouse.batch import PublishBlocked, refresh
+
+    conf = replace(
+        settings(),
+        warehouse_path=args.db,
+        portals_file=args.portals,
+        analyst_copy_path=args.to,
+        first_year=args.first_year,
+        last_year=args.last_year,
+    )
+    with connect(conf.warehouse_path) as con:
+        try:
+            _print(refresh(con, conf, _registry_districts(conf.portals_file), args.catalog_dir))
+        except PublishBlocked as exc:
+            print(f"warehouse: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.config import DATA_DIR
 from pipeline.records import RegisteredDistrict
 
-DIVISIONS_CSV = DATA_DIR / "divisions.csv"
+# data/divisions.csv, linked into the package so an installed warehouse finds it too.
+DIVISIONS_CSV = Path(__file__).parent / "divisions.csv"
 _CODE = re.compile(r"^\d{6}$")
 # Longest suffix first: 自治县 before 县, 自治旗 before 旗.
 _LEVELS = (
@@ -101,7 +101,8 @@ def load_districts(
     try:
         con.execute("DELETE FROM core.dim_district")
         con.register("district_rows", table)
-        con.execute(f"INSERT INTO core.dim_district SELECT {', '.join(columns)} FROM district_rows")
+        names = ", ".join(columns)
+        con.execute(f"INSERT INTO core.dim_district ({names}) SELECT {names} FROM district_rows")
         con.unregister("district_rows")
         con.execute("COMMIT")
     except Exception:

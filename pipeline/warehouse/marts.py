@@ -8,49 +8,71 @@ one transaction, so the working database never holds a mix of old and new marts.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from pipeline.warehouse.schema import SQL_DIR
+from pipeline.warehouse.schema import SQL_DIR, scalar
 
 MARTS_DIR = SQL_DIR / "marts"
-_DEPENDS = re.compile(r"^--\s*depends:(.*)$", re.MULTILINE)
+_DEPENDS = re.compile(r"^--\s*depends:(.*)$")
+_HEADER_LINES = 8  # the description is the leading comment, at most this many lines
 
 
-def mart_dependencies(directory: Path = MARTS_DIR) -> dict[str, list[str]]:
-    """Each mart's name → the marts its ``-- depends:`` header names (checked to exist)."""
-    files = {path.stem: path for path in sorted(directory.glob("*.sql"))}
-    needs = {}
-    for name, path in files.items():
-        match = _DEPENDS.search(path.read_text(encoding="utf-8"))
-        needs[name] = [d.strip() for d in match.group(1).split(",") if d.strip()] if match else []
-        unknown = set(needs[name]) - set(files)
+@dataclass(frozen=True)
+class Mart:
+    """One ``sql/marts/<name>.sql`` file and what its header comment says."""
+
+    name: str
+    path: Path
+    depends: tuple[str, ...]  # the ``-- depends: a, b`` line
+    description: str  # the other leading comment lines
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def read_mart(path: Path) -> Mart:
+    """The mart file's header: its description and the marts it depends on."""
+    depends: tuple[str, ...] = ()
+    description = []
+    for line in path.read_text(encoding="utf-8").splitlines()[:_HEADER_LINES]:
+        if not line.startswith("--"):
+            break
+        match = _DEPENDS.match(line)
+        if match:
+            depends = tuple(d.strip() for d in match.group(1).split(",") if d.strip())
+        else:
+            description.append(line[2:].strip())
+    return Mart(path.stem, path, depends, "\n".join(description))
+
+
+def read_marts(directory: Path = MARTS_DIR) -> list[Mart]:
+    """The marts, each after the marts it depends on (checked to exist, without cycles)."""
+    found = {path.stem: read_mart(path) for path in sorted(directory.glob("*.sql"))}
+    for mart in found.values():
+        unknown = set(mart.depends) - set(found)
         if unknown:
-            raise ValueError(f"{path.name} depends on unknown marts {sorted(unknown)}")
-    return needs
-
-
-def mart_files(directory: Path = MARTS_DIR) -> list[Path]:
-    """The mart files, each after the marts it depends on."""
-    needs = mart_dependencies(directory)
-    ordered: list[str] = []
+            raise ValueError(f"{mart.path.name} depends on unknown marts {sorted(unknown)}")
+    ordered: list[Mart] = []
     visiting: set[str] = set()
 
-    def visit(name: str) -> None:
-        if name in ordered:
+    def visit(mart: Mart) -> None:
+        if mart in ordered:
             return
-        if name in visiting:
-            raise ValueError(f"mart dependency cycle through {name}")
-        visiting.add(name)
-        for dependency in needs[name]:
-            visit(dependency)
-        visiting.discard(name)
-        ordered.append(name)
+        if mart.name in visiting:
+            raise ValueError(f"mart dependency cycle through {mart.name}")
+        visiting.add(mart.name)
+        for dependency in mart.depends:
+            visit(found[dependency])
+        visiting.discard(mart.name)
+        ordered.append(mart)
 
-    for name in needs:
-        visit(name)
-    return [directory / f"{name}.sql" for name in ordered]
+    for mart in found.values():
+        visit(mart)
+    return ordered
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, first_year: int, last_year: int) -> dict[str, int]:
@@ -59,14 +81,13 @@ def build_marts(con: duckdb.DuckDBPyConnection, first_year: int, last_year: int)
         raise ValueError(f"last_year {last_year} is before first_year {first_year}")
     con.execute("SET VARIABLE first_year = ?", [int(first_year)])
     con.execute("SET VARIABLE last_year = ?", [int(last_year)])
-    files = mart_files()
+    ordered = read_marts()
     con.execute("BEGIN TRANSACTION")
     try:
-        for path in files:
-            con.execute(path.read_text(encoding="utf-8"))
+        for mart in ordered:
+            con.execute(mart.sql)
         counts = {
-            path.stem: con.execute(f"SELECT count(*) FROM marts.{path.stem}").fetchone()[0]
-            for path in files
+            mart.name: scalar(con, f"SELECT count(*) FROM marts.{mart.name}") for mart in ordered
         }
         con.execute("COMMIT")
     except Exception:

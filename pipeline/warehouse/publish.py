@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.warehouse.schema import scalar
+
 STORAGE_VERSION = "v1.0.0"
 _TARGET = "gongkai_publish"
 
@@ -91,11 +93,15 @@ def publish(
     target = Path(analyst_copy_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     own = not isinstance(con_or_path, duckdb.DuckDBPyConnection)
-    con = duckdb.connect(str(con_or_path)) if own else con_or_path
+    con = (
+        con_or_path
+        if isinstance(con_or_path, duckdb.DuckDBPyConnection)
+        else duckdb.connect(str(con_or_path))
+    )
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     _remove(temp)
     try:
-        source = con.execute("SELECT current_database()").fetchone()[0]
+        source = scalar(con, "SELECT current_database()")
         con.execute("CHECKPOINT")
         con.execute(
             f"ATTACH '{temp.as_posix()}' AS {_TARGET} (STORAGE_VERSION '{STORAGE_VERSION}')"
@@ -124,7 +130,11 @@ def export_parquet(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     own = not isinstance(analyst_copy_or_con, duckdb.DuckDBPyConnection)
-    con = duckdb.connect(str(analyst_copy_or_con), read_only=True) if own else analyst_copy_or_con
+    con = (
+        analyst_copy_or_con
+        if isinstance(analyst_copy_or_con, duckdb.DuckDBPyConnection)
+        else duckdb.connect(str(analyst_copy_or_con), read_only=True)
+    )
     written = {}
     try:
         marts = [

@@ -8,28 +8,33 @@ republication adds a version), then recomputes which version is current.
 from __future__ import annotations
 
 import re
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, fields
 from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
 from pipeline import contract
-from pipeline.records import ReportRow
+from pipeline.records import ReportRow, ReportSource
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
+from pipeline.warehouse.schema import scalar
 
 AGENCY_KINDS = ("district", "department")
 USABLE = ("ok", "flagged", "partial")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^\d{6}$")
-_PROVENANCE_TYPES = [
+_PROVENANCE_TYPES: list[tuple[str, pa.DataType]] = [
     ("src_page", pa.int32()),
     ("src_table", pa.int32()),
     ("src_row", pa.int32()),
     ("src_col", pa.int32()),
 ]
-_KEY_TYPES = [("report_id", pa.int64()), ("division_code", pa.string()), ("year", pa.int32())]
-_VALUE_TYPES = [
+_KEY_TYPES: list[tuple[str, pa.DataType]] = [
+    ("report_id", pa.int64()),
+    ("division_code", pa.string()),
+    ("year", pa.int32()),
+]
+_VALUE_TYPES: list[tuple[str, pa.DataType]] = [
     ("count", pa.int64()),
     ("amount", pa.decimal128(18, 6)),
     ("raw", pa.string()),
@@ -43,25 +48,17 @@ _GRID_SCHEMA = pa.schema([*_KEY_TYPES, ("k1", pa.string()), ("k2", pa.string()),
 _GRID_FACTS = ("fact_applications", "fact_appeals")
 
 
-@dataclass(frozen=True)
-class ReportSource:
-    """What the warehouse knows about a document beyond its contract output.
+def report_year(printed, listed: int | None) -> int | None:
+    """The year a report is about: the one it prints, else the one its list title gives.
 
-    ``year`` and ``sha256`` are fallbacks for documents that do not print them (a failed
-    extraction has no year; the catalog knows the document hash). ``published_at`` (or else
-    ``first_seen``) decides which version of a report is the newest.
+    The list-title year (``ReportSource.year``, the crawl catalog's) keys the district x year
+    partition and is kept as ``dim_report.catalog_year``; the printed year is
+    ``dim_report.year``, the year the marts compare. When they differ the report stays where
+    it was loaded and ``marts.quality`` lists the disagreement (rule ``year_mismatch``).
     """
-
-    division_code: str
-    agency_kind: str = "district"
-    url: str | None = None
-    is_sample: bool = False
-    published_at: datetime | str | None = None
-    first_seen: datetime | str | None = None
-    extracted_at: datetime | str | None = None
-    year: int | None = None
-    agency: str | None = None
-    sha256: str | None = None
+    if isinstance(printed, int) and not isinstance(printed, bool):
+        return printed
+    return listed
 
 
 def report_id_of(sha256: str) -> int:
@@ -142,8 +139,7 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     report = _object(document.get("report"))
     templates = _object(document.get("templates"))
     src = _object(document.get("source"))
-    year = report.get("year") if isinstance(report.get("year"), int) else None
-    year = year if year is not None else source.year
+    year = report_year(report.get("year"), source.year)
     printed_agency = _text(report.get("agency"))
     version_key = (
         ""
@@ -179,6 +175,7 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
         or _document_time(document.get("extracted_at"))
         or datetime.now(UTC).isoformat(),
         is_sample=bool(source.is_sample),
+        catalog_year=source.year,
     )
     con.execute("BEGIN TRANSACTION")
     try:
@@ -192,27 +189,26 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
                 con.execute(f"DELETE FROM core.{table} WHERE report_id = ?", [report_id])
             con.execute("DELETE FROM core.dim_report WHERE report_id = ?", [report_id])
         group = (source.division_code, year, source.agency_kind, version_key)
-        alone = con.execute(
+        alone = scalar(
+            con,
             "SELECT count(*) = 0 FROM core.dim_report WHERE division_code = ? "
             "AND year IS NOT DISTINCT FROM ? AND agency_kind = ? AND version_key = ?",
             list(group),
-        ).fetchone()[0]
+        )
         _insert_report(con, row, is_current=alone)
         _insert_cells(con, cells, report_id, source.division_code, year)
         if finding_rows:
             con.executemany(
-                "INSERT INTO core.report_findings VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO core.report_findings (report_id, division_code, year, rule, location, "
+                "message) VALUES (?, ?, ?, ?, ?, ?)",
                 [(report_id, source.division_code, year, *f) for f in finding_rows],
             )
         if not alone:
             _recompute_current(con, group)
         if previous is not None and tuple(previous) != group:
             _recompute_current(con, tuple(previous))
-        is_current = (
-            alone
-            or con.execute(
-                "SELECT is_current FROM core.dim_report WHERE report_id = ?", [report_id]
-            ).fetchone()[0]
+        is_current = alone or scalar(
+            con, "SELECT is_current FROM core.dim_report WHERE report_id = ?", [report_id]
         )
         con.execute("COMMIT")
     except Exception:
@@ -257,7 +253,22 @@ def _insert_cells(con, cells: Cells, report_id: int, division_code: str, year: i
             **columns,
         }
         table = pa.table({name: data[name] for name in schema.names}, schema=schema)
-        con.from_arrow(table).insert_into(f"core.{fact}")
+        table = table.rename_columns([_column_of(fact, name) for name in schema.names])
+        names = ", ".join(table.column_names)
+        con.register("fact_rows", table)
+        try:
+            con.execute(f"INSERT INTO core.{fact} ({names}) SELECT {names} FROM fact_rows")
+        finally:
+            con.unregister("fact_rows")
+
+
+def _column_of(fact: str, name: str) -> str:
+    """The fact table's column for a cell field: k1/k2 are the table's two codes."""
+    table = {"fact_applications": "applications", "fact_appeals": "appeals"}.get(
+        fact, "active_disclosure"
+    )
+    k1, k2 = contract.ENTRY_KEYS[table]
+    return {"k1": k1, "k2": k2, "amount": "amount_wan_yuan"}.get(name, name)
 
 
 def _recompute_current(con, group: tuple) -> None:

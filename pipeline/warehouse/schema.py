@@ -11,13 +11,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from pipeline import contract
-from pipeline.config import REPO_ROOT
 
-SQL_DIR = REPO_ROOT / "sql"
+# sql/ of the repository, linked into the package so an installed warehouse finds it too.
+SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -62,15 +63,25 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
         if not match:
             raise MigrationError(f"{path.name}: migration files are named NNN_name.sql")
         found.append(Migration(int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
+    if not found:
+        raise MigrationError(f"no migration files in {directory}")
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
         raise MigrationError(f"migration versions must run 1..n without gaps, found {versions}")
     return found
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
+    """The first value of a query that returns a row by construction (a count, a max)."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise LookupError(f"the query returned no row: {sql}")
+    return row[0]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(_SCHEMA_VERSION_DDL)
-    return con.execute("SELECT coalesce(max(version), 0) FROM main.schema_version").fetchone()[0]
+    return scalar(con, "SELECT coalesce(max(version), 0) FROM main.schema_version")
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
@@ -91,7 +102,8 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
         try:
             con.execute(migration.sql)
             con.execute(
-                "INSERT INTO main.schema_version VALUES (?, ?, ?, now())",
+                "INSERT INTO main.schema_version (version, name, checksum, applied_at) "
+                "VALUES (?, ?, ?, now())",
                 [migration.version, migration.name, migration.checksum],
             )
             con.execute("COMMIT")
@@ -123,7 +135,8 @@ def _code_rows() -> list[tuple]:
     for axis, codes in axes.items():
         for position, (code, label) in enumerate(codes.items()):
             group = group_of.get(code) if axis == "outcome" else None
-            rows.append((axis, code, label, group, group_label.get(group), position))
+            label_of_group = group_label.get(group) if group else None
+            rows.append((axis, code, label, group, label_of_group, position))
     return rows
 
 
@@ -139,7 +152,11 @@ def sync_codes(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM core.dim_code")
-        con.executemany("INSERT INTO core.dim_code VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "INSERT INTO core.dim_code (axis, code, label, code_group, group_label, position) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

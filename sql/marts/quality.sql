@@ -1,6 +1,8 @@
 -- marts.quality: one row per quality issue of a district-year. Three sources:
 --   report      the extractor's findings in the current district-government report (arithmetic
---               that does not add up in the source; flagged, never corrected);
+--               that does not add up in the source; flagged, never corrected); year_mismatch:
+--               a district-government report (any version) whose printed year differs from
+--               the year of its portal list title, listed under the list-title year (warning);
 --   cross_year  carried_over_continuity: this year's 二、上年结转 equals last year's
 --               四、结转下年度继续办理 for each requester column (error);
 --               in_force_continuity: 现行有效(Y) = 现行有效(Y-1) + 本年制发(Y) - 本年废止(Y) for
@@ -33,6 +35,16 @@ carry AS (
       ON f.report_id = p.report_id AND f.outcome = 'carried_forward' AND f.requester = o.requester
     WHERE coalesce(o.count, 0) <> coalesce(f.count, 0)
 ),
+year_mismatch AS (
+    SELECT r.division_code, d.name AS district_name, r.catalog_year AS year, r.report_id,
+           'report' AS source, 'year_mismatch' AS rule, 'report/year' AS location,
+           'warning' AS severity,
+           'the portal list gives ' || r.catalog_year || ', the report prints ' || r.year
+           || ': compared as ' || r.year AS message
+    FROM core.dim_report r
+    LEFT JOIN core.dim_district d USING (division_code)
+    WHERE r.agency_kind = 'district' AND r.catalog_year <> r.year
+),
 in_force AS (
     SELECT report_id, item,
            coalesce(max(count) FILTER (WHERE measure = 'issued'), 0) AS issued,
@@ -57,6 +69,7 @@ continuity AS (
       AND y.in_force <> x.in_force + y.issued - y.repealed
 )
 SELECT * FROM report_findings
+UNION ALL SELECT * FROM year_mismatch
 UNION ALL SELECT * FROM carry
 UNION ALL SELECT * FROM continuity;
 
@@ -64,9 +77,9 @@ COMMENT ON TABLE marts.quality IS '数据质量：每个区县年度的每个问
 COMMENT ON COLUMN marts.quality.division_code IS '行政区划代码 (6-digit division code)';
 COMMENT ON COLUMN marts.quality.district_name IS '区县名称 (official district name)';
 COMMENT ON COLUMN marts.quality.year IS '报告年度：问题所在年度（跨年度规则为后一年） (year of the issue; the later year for cross-year rules)';
-COMMENT ON COLUMN marts.quality.report_id IS '报告 ID (current report of that year)';
+COMMENT ON COLUMN marts.quality.report_id IS '报告 ID (current report of that year; for year_mismatch the report concerned)';
 COMMENT ON COLUMN marts.quality.source IS '来源：report 报告内校验 / cross_year 跨年度校验 (where the rule comes from)';
-COMMENT ON COLUMN marts.quality.rule IS '规则：carry_balance / outcome_sum / requester_sum / appeal_sum / carried_over_continuity / in_force_continuity (rule that failed)';
+COMMENT ON COLUMN marts.quality.rule IS '规则：carry_balance / outcome_sum / requester_sum / appeal_sum / carried_over_continuity / in_force_continuity / year_mismatch (rule that failed)';
 COMMENT ON COLUMN marts.quality.location IS '位置：如 applications/total (table and row or column concerned)';
 COMMENT ON COLUMN marts.quality.severity IS '严重程度：error 数字不一致 / warning 软警告 (error: figures disagree; warning: a soft continuity check)';
 COMMENT ON COLUMN marts.quality.message IS '说明：涉及的数字 (message with the numbers involved)';

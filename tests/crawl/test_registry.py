@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import Settings
 from pipeline.portals.registry import RegistryError, load_portals, parse_registry
 
 GOOD = {
@@ -64,7 +65,7 @@ def test_defaults_and_duplicates():
 
 
 def test_shipped_registries_load():
-    assert {p.id for p in load_portals()} >= {
+    assert {p.id for p in load_portals(Settings().portals_file)} >= {
         "ledu",
         "pingan",
         "minhe",

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.config import settings
+from pipeline.config import Settings, settings
 from pipeline.crawl import crawl, current_documents
 from pipeline.portals.registry import load_portals
 from pipeline.samples.facts import load_facts
@@ -26,7 +26,7 @@ def server():
 
 def test_registry_matches_facts():
     facts = load_facts()
-    portals = {p.id: p for p in load_portals() if p.sample}
+    portals = {p.id: p for p in load_portals(Settings().portals_file) if p.sample}
     assert set(portals) == {p["id"] for p in facts["portals"]}
     for spec in facts["portals"]:
         portal = portals[spec["id"]]

@@ -11,16 +11,23 @@ import hashlib
 import json
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import pytest
+import yaml
 
+from assets.definitions import build_definitions
+from pipeline.config import Settings
 from pipeline.extract.validate import findings
+from pipeline.portals.registry import load_portals
 from pipeline.records import CatalogDocument, Listing, catalog_document
 from pipeline.samples.render import render_html, render_text
 from tests.extract.contract_reports import applications, report
 
 STAMP = "2025-01-15T03:00:00.000000Z"
+# The bundled registry's portal per district: the catalog is kept per portal id.
+PORTAL_OF = {p.division_code: p.id for p in load_portals(Settings().portals_file)}
 
 
 class Catalog:
@@ -50,7 +57,7 @@ class Catalog:
         (self.archive / relative).write_bytes(body)
         return catalog_document(
             run_id="",
-            portal=f"p{code}",
+            portal=PORTAL_OF.get(code, f"p{code}"),
             division_code=code,
             url=url or f"http://portal.test/{code}/{year}/{agency_kind}.html",
             listing=Listing(
@@ -111,26 +118,40 @@ def report_text(code: str, year: int) -> bytes:
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    """GONGKAI_* paths in a temporary directory; returns them."""
-    paths = {
-        "GONGKAI_ARCHIVE_DIR": tmp_path / "archive",
-        "GONGKAI_WAREHOUSE": tmp_path / "warehouse.duckdb",
-        "GONGKAI_ANALYST_COPY": tmp_path / "gongkai.duckdb",
-        "GONGKAI_EXTRACTED_DIR": tmp_path / "extracted",
-        "GONGKAI_EXPORT_DIR": tmp_path / "export",
-    }
-    for name, path in paths.items():
-        monkeypatch.setenv(name, str(path))
-    return paths
+def conf(tmp_path) -> Settings:
+    """Settings of a temporary Gongkai environment (the bundled registry; os.environ untouched)."""
+    return Settings(
+        archive_dir=tmp_path / "archive",
+        warehouse_path=tmp_path / "warehouse.duckdb",
+        analyst_copy_path=tmp_path / "gongkai.duckdb",
+        extracted_dir=tmp_path / "extracted",
+        export_dir=tmp_path / "export",
+    )
 
 
 @pytest.fixture
-def catalog(env) -> Catalog:
-    return Catalog(env["GONGKAI_ARCHIVE_DIR"])
+def defs(conf) -> dg.Definitions:
+    return build_definitions(conf)
+
+
+@pytest.fixture
+def catalog(conf) -> Catalog:
+    return Catalog(conf.archive_dir)
 
 
 @pytest.fixture
 def instance():
     with dg.instance_for_test() as inst:
         yield inst
+
+
+def moved_registry(registry: Path, port: int, out: Path) -> Path:
+    """``registry`` with its sample portals moved to ``port`` (a test server's), at ``out``."""
+    doc = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    for entry in doc["portals"]:
+        entry["start_urls"] = [
+            urlunsplit(p._replace(netloc=f"{p.hostname}:{port}"))
+            for p in map(urlsplit, entry["start_urls"])
+        ]
+    out.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dagster as dg
 import yaml
 
 from assets.crawl import CRAWL_RETRY, unreachable
-from assets.definitions import defs
-from pipeline.config import settings
+from assets.definitions import build_definitions
+from pipeline.config import Settings
 from pipeline.crawl.runner import PortalResult
 from pipeline.portals.registry import load_portals
 from pipeline.records import FetchErrorRecord, fetch_error_record
@@ -30,7 +32,7 @@ def _error(url: str, cls: str, retryable: bool, status: int | None = None) -> Fe
 
 
 def test_unreachable_tells_permanent_from_transient():
-    portal = load_portals()[0]
+    portal = load_portals(Settings().portals_file)[0]
     start = portal.start_urls[0]
     result = PortalResult(portal.id, portal.division_code, "run")
     assert unreachable(portal, result) is None
@@ -52,14 +54,14 @@ def test_retry_policy_backs_off_exponentially_with_jitter():
     assert CRAWL_RETRY.max_retries >= 1
 
 
-def test_missing_start_page_fails_without_retry(env, instance, tmp_path, monkeypatch):
-    doc = yaml.safe_load(settings().portals_file.read_text(encoding="utf-8"))
+def test_missing_start_page_fails_without_retry(conf, instance, tmp_path):
+    doc = yaml.safe_load(conf.portals_file.read_text(encoding="utf-8"))
     [entry] = [e for e in doc["portals"] if e["division_code"] == "630202"]
     with serving(ensure_site(SITE_DIR), port=0) as server:
         entry["start_urls"] = [f"http://127.0.0.2:{server.port}/no/such/list.html"]
         registry = tmp_path / "portals.yaml"
         registry.write_text(yaml.safe_dump({**doc, "portals": [entry]}, allow_unicode=True))
-        monkeypatch.setenv("GONGKAI_PORTALS", str(registry))
+        defs = build_definitions(replace(conf, portals_file=registry))
         result = defs.resolve_job_def("crawl_portals").execute_in_process(
             instance=instance, partition_key="630202", raise_on_error=False
         )

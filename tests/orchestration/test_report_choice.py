@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from pipeline.config import settings
 from pipeline.extract.isolation import ReaderPool
 from pipeline.report_choice import (
     MANIFEST,
@@ -15,6 +14,7 @@ from pipeline.report_choice import (
     read_results,
     report_groups,
     report_index,
+    results_fingerprint,
 )
 from tests.orchestration.conftest import report_page, report_text
 
@@ -26,7 +26,7 @@ LINK_ONLY = (
 ).encode()
 
 
-def test_attachment_wins_over_a_link_only_article(catalog):
+def test_attachment_wins_over_a_link_only_article(catalog, conf):
     article = catalog.document(CODE, 2021, LINK_ONLY)
     attachment = catalog.document(
         CODE,
@@ -39,7 +39,7 @@ def test_attachment_wins_over_a_link_only_article(catalog):
     )
     catalog.commit([article, attachment])
 
-    [result] = extract_district_year(CODE, 2021)
+    [result] = extract_district_year(CODE, 2021, conf)
 
     assert result.status == "ok"
     assert result.url == attachment["url"] and result.sha256 == attachment["sha256"]
@@ -47,7 +47,7 @@ def test_attachment_wins_over_a_link_only_article(catalog):
     assert {c.role: c.status for c in result.candidates}["article"] != "ok"
     assert result.fault is None
     assert result.contract()["report"]["year"] == 2021
-    folder = settings().extracted_dir / CODE / "2021"
+    folder = conf.extracted_dir / CODE / "2021"
     assert {p.name for p in folder.iterdir()} == {
         MANIFEST,
         f"{article['sha256']}.json",
@@ -55,7 +55,7 @@ def test_attachment_wins_over_a_link_only_article(catalog):
     }
 
 
-def test_district_and_department_reports_are_separate(catalog):
+def test_district_and_department_reports_are_separate(catalog, conf):
     district = catalog.document(CODE, 2022, report_page(CODE, 2022))
     department = catalog.document(
         CODE,
@@ -68,30 +68,30 @@ def test_district_and_department_reports_are_separate(catalog):
     other_year = catalog.document(CODE, 2021, report_page(CODE, 2021))
     catalog.commit([district, department, other_year])
 
-    results = extract_district_year(CODE, 2022)
+    results = extract_district_year(CODE, 2022, conf)
 
     assert sorted((r.agency_kind, r.status) for r in results) == [
         ("department", "ok"),
         ("district", "ok"),
     ]
-    assert read_results(CODE, 2022) == results
-    assert read_results(CODE, 2019) is None
+    assert read_results(CODE, 2022, conf) == results
+    assert read_results(CODE, 2019, conf) is None
 
 
-def test_missing_archive_file_is_a_pipeline_fault(catalog):
+def test_missing_archive_file_is_a_pipeline_fault(catalog, conf):
     record = catalog.document(CODE, 2020, report_page(CODE, 2020))
-    (settings().archive_dir / record["archive_path"]).unlink()
+    (conf.archive_dir / record["archive_path"]).unlink()
     catalog.commit([record])
 
-    [result] = extract_district_year(CODE, 2020)
+    [result] = extract_district_year(CODE, 2020, conf)
 
     assert result.status == "failed"
     assert "archived file missing" in result.fault
 
 
-def test_no_document_is_recorded_as_nothing_expected(env):
-    assert extract_district_year(CODE, 2019) == []
-    manifest = settings().extracted_dir / CODE / "2019" / MANIFEST
+def test_no_document_is_recorded_as_nothing_expected(conf):
+    assert extract_district_year(CODE, 2019, conf) == []
+    manifest = conf.extracted_dir / CODE / "2019" / MANIFEST
     assert json.loads(manifest.read_text()) == []
 
 
@@ -106,7 +106,7 @@ def test_fingerprint_follows_the_documents(catalog):
     assert document_fingerprint([first, other], CODE, 2019) == ""
 
 
-def test_same_document_under_a_new_url_is_one_report(catalog):
+def test_same_document_under_a_new_url_is_one_report(catalog, conf):
     page = report_page(CODE, 2023)
     old = catalog.document(CODE, 2023, page, url="http://portal.test/old/2023.html")
     moved = {
@@ -115,39 +115,40 @@ def test_same_document_under_a_new_url_is_one_report(catalog):
     }
     catalog.commit([old, moved])
 
-    [result] = extract_district_year(CODE, 2023)
+    [result] = extract_district_year(CODE, 2023, conf)
 
     assert result.url == moved["url"]
     assert document_fingerprint([old, moved], CODE, 2023) == document_fingerprint([old], CODE, 2023)
+    assert results_fingerprint([result]) == document_fingerprint([old, moved], CODE, 2023)
 
 
-def test_an_altered_archive_file_is_caught_when_extracted(catalog):
+def test_an_altered_archive_file_is_caught_when_extracted(catalog, conf):
     """The crawl checks an archived file's name and size only; extraction hashes what it reads,
     so a file altered in place is a pipeline fault and its numbers are not used."""
     record = catalog.document(CODE, 2022, report_page(CODE, 2022))
     catalog.commit([record])
-    path = settings().archive_dir / record["archive_path"]
+    path = conf.archive_dir / record["archive_path"]
     path.write_bytes(path.read_bytes().replace(b"2022", b"2023"))  # same size, still a report
 
-    [result] = extract_district_year(CODE, 2022)
+    [result] = extract_district_year(CODE, 2022, conf)
 
     assert result.status == "failed" and result.cells == 0
     assert "catalog says" in result.fault
     assert result.contract()["pipeline_fault"] is True
 
 
-def test_a_batch_of_district_years_is_extracted_as_each_alone(catalog):
+def test_a_batch_of_district_years_is_extracted_as_each_alone(catalog, conf):
     records = [catalog.document(CODE, year, report_page(CODE, year)) for year in (2020, 2021)]
     other = catalog.document("630203", 2021, report_page("630203", 2021))
     catalog.commit([*records, other])
     keys = [(CODE, 2020), (CODE, 2021), ("630203", 2021), (CODE, 2019)]
 
     with ReaderPool(2) as pool:
-        batch = extract_district_years(keys, pool=pool)
+        batch = extract_district_years(keys, conf, pool=pool)
 
     assert list(batch) == keys and batch[(CODE, 2019)] == []
     for code, year in keys:
-        assert batch[(code, year)] == read_results(code, year)
+        assert batch[(code, year)] == read_results(code, year, conf)
         assert [r.status for r in batch[(code, year)]] == ["ok"] * len(batch[(code, year)])
     assert {r.sha256 for r in batch[("630203", 2021)]} == {other["sha256"]}
 

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import dagster as dg
 import duckdb
 
-from assets.partitions import district_years, districts
-from assets.run import run_all, sample_portals
-from pipeline.config import settings
+from assets.definitions import build_definitions
+from assets.run import LAUNCHED_BY, run_all
 from pipeline.samples.facts import load_facts
+from pipeline.samples.serve import serving
+from pipeline.samples.site import SITE_DIR, ensure_site
+from tests.orchestration.conftest import moved_registry
 
 TABLE_OF = {"fact_applications": "applications", "fact_appeals": "appeals"}
 PLANTED_WARNINGS = {
@@ -20,9 +23,9 @@ PLANTED_WARNINGS = {
 }
 
 
-def warehouse_facts() -> dict[tuple, dict]:
+def warehouse_facts(conf) -> dict[tuple, dict]:
     """Current reports' cells per (division code, year, agency kind, agency)."""
-    con = duckdb.connect(str(settings().analyst_copy_path), read_only=True)
+    con = duckdb.connect(str(conf.analyst_copy_path), read_only=True)
     try:
         rows = con.execute(
             "SELECT r.division_code, r.year, r.agency_kind, r.version_key, c.fact_table, "
@@ -59,12 +62,16 @@ def expected_facts(facts: dict) -> dict[tuple, dict]:
     return out
 
 
-def test_sample_graph_stage_by_stage(env, instance, monkeypatch):
-    with sample_portals(settings()) as registry:
-        monkeypatch.setenv("GONGKAI_PORTALS", str(registry))
-        session = run_all(instance)
+def test_sample_graph_stage_by_stage(conf, instance, tmp_path):
+    with serving(ensure_site(SITE_DIR), port=0) as server:
+        registry = moved_registry(conf.portals_file, server.port, tmp_path / "portals.yaml")
+        conf = replace(conf, portals_file=registry)
+        defs = build_definitions(conf)
+        session = run_all(instance, defs)
 
     assert session.failures == []
+    districts = defs.resolve_job_def("crawl_portals").partitions_def
+    district_years = defs.resolve_job_def("extract_and_load").partitions_def
     for definition, asset in (
         (districts, "portal_documents"),
         (district_years, "extracted_reports"),
@@ -72,9 +79,16 @@ def test_sample_graph_stage_by_stage(env, instance, monkeypatch):
     ):
         materialized = instance.get_materialized_partitions(dg.AssetKey(asset))
         assert materialized == set(definition.get_partition_keys()), asset
+    runs = instance.get_runs()
+    assert runs and all(r.tags.get(k) == v for r in runs for k, v in LAUNCHED_BY.items())
+    assert not any(k in r.tags for r in runs for k in ("dagster/run_key", "dagster/sensor_name"))
+
+    # make ui afterwards: the catalog sensor's first tick finds nothing left to extract.
+    tick = defs.resolve_sensor_def("catalog_sensor")(dg.build_sensor_context(instance=instance))
+    assert tick.run_requests == []
 
     facts = load_facts()
-    actual = warehouse_facts()
+    actual = warehouse_facts(conf)
     expected = expected_facts(facts)
     assert set(actual) == set(expected)
     for key, cells in expected.items():

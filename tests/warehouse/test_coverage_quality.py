@@ -212,3 +212,33 @@ def test_department_reports_never_change_district_figures(loaded, truths):
         "SELECT count FROM core.fact_applications JOIN core.dim_report USING (report_id) "
         "WHERE agency_kind = 'department' AND outcome = 'new_received' AND requester = 'total'"
     ).fetchone() == (500,)
+
+
+def test_a_printed_year_unlike_the_list_title_is_kept_and_listed(con, truths):
+    """The list title keys the partition, the printed year is dim_report.year; never dropped."""
+    seed = seed_of(truths)  # prints 2021
+    load_report(con, seed, ReportSource("630202", year=2021))
+    mislisted = variant(seed, "pingan-listed-2022", year=2020, agency="平安区人民政府")
+    outcome = load_report(con, mislisted, ReportSource("630203", year=2022))
+    build_marts(con, 2020, 2022)
+    assert con.execute(
+        "SELECT year, catalog_year, is_current FROM core.dim_report WHERE report_id = ?",
+        [outcome["report_id"]],
+    ).fetchone() == (2020, 2022, True)
+    rows = con.execute(
+        "SELECT division_code, year, report_id, severity, message FROM marts.quality "
+        "WHERE rule = 'year_mismatch'"
+    ).fetchall()
+    assert rows == [
+        (
+            "630203",
+            2022,
+            outcome["report_id"],
+            "warning",
+            "the portal list gives 2022, the report prints 2020: compared as 2020",
+        )
+    ]
+    years = con.execute(
+        "SELECT division_code, year FROM marts.district_year ORDER BY division_code"
+    ).fetchall()
+    assert years == [("630202", 2021), ("630203", 2020)]

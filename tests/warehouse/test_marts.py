@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.warehouse import ReportSource, build_marts, load_report
+from pipeline.warehouse.marts import read_marts
 from tests.warehouse.conftest import set_cell, variant
 
 
@@ -158,3 +159,20 @@ def test_city_ranking_shares_ranks_on_ties(loaded, truths):
         ).fetchone()[0]
         == 0
     )
+
+
+def test_mart_headers_give_description_and_order(tmp_path):
+    (tmp_path / "a.sql").write_text(
+        "-- marts.a: built from b.\n-- depends: b\n-- second line.\nSELECT 1;\n", encoding="utf-8"
+    )
+    (tmp_path / "b.sql").write_text("-- marts.b\n-- depends:\nSELECT 2;\n", encoding="utf-8")
+    found = read_marts(tmp_path)
+    assert [m.name for m in found] == ["b", "a"]
+    assert found[1].depends == ("b",)
+    assert found[1].description == "marts.a: built from b.\nsecond line."
+    (tmp_path / "b.sql").write_text("-- depends: a\nSELECT 2;\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="cycle"):
+        read_marts(tmp_path)
+    (tmp_path / "b.sql").write_text("-- depends: c\nSELECT 2;\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown marts"):
+        read_marts(tmp_path)

@@ -3,38 +3,63 @@
 from __future__ import annotations
 
 import json
+import tomllib
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipeline.records import Listing, RegisteredDistrict, catalog_document, fetch_error_record
 from pipeline.warehouse import connect, load_catalog, load_districts, load_report, migrate
-from pipeline.warehouse.schema import MigrationError, migrations
+from pipeline.warehouse.districts import DIVISIONS_CSV
+from pipeline.warehouse.schema import SQL_DIR, MigrationError, migrations
 from tests.warehouse.conftest import source_for
 
 LATEST = len(migrations())
 
 
-def tables(con) -> list[str]:
-    return [
-        name
-        for (name,) in con.execute(
-            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-            "WHERE database_name = current_database() ORDER BY 1"
-        ).fetchall()
-    ]
+def table_columns(con) -> dict[str, list[str]]:
+    """Each table of the warehouse (but the version table) → its columns, in order."""
+    found: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "SELECT schema_name || '.' || table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND NOT internal "
+        "AND table_oid IN (SELECT table_oid FROM duckdb_tables()) "
+        "ORDER BY schema_name, table_name, column_index"
+    ).fetchall():
+        if table != "main.schema_version":
+            found.setdefault(table, []).append(column)
+    return found
 
 
-def contents(con) -> dict[str, list]:
+def contents(con, columns: dict[str, list[str]]) -> dict[str, list]:
     return {
-        t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-        for t in tables(con)
-        if t != "main.schema_version"
+        t: sorted(con.execute(f"SELECT {', '.join(cols)} FROM {t}").fetchall(), key=repr)
+        for t, cols in columns.items()
     }
 
 
-def fill(con, version: int, tmp_path, truths) -> None:
-    """Put data in every table that exists at ``version``, through the production loaders."""
+def fill(con, tmp_path, truths) -> None:
+    """Put data in every table of an older warehouse, through the production loaders.
+
+    The loaders write the current schema, so they fill a current warehouse and its rows are
+    copied into the columns the older tables have.
+    """
+    loaded = tmp_path / "loaded.duckdb"
+    with connect(loaded) as current:
+        load_everything(current, tmp_path, truths)
+    con.execute(f"ATTACH '{loaded}' AS loaded (READ_ONLY)")
+    try:
+        for table, columns in table_columns(con).items():
+            if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
+                continue  # filled by the migration itself (core.dim_code)
+            names = ", ".join(columns)
+            con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM loaded.{table}")
+    finally:
+        con.execute("DETACH loaded")
+
+
+def load_everything(con, tmp_path, truths) -> None:
     catalog = tmp_path / "catalog" / "p"
     catalog.mkdir(parents=True)
     record = catalog_document(
@@ -63,10 +88,9 @@ def fill(con, version: int, tmp_path, truths) -> None:
         json.dumps(record) + "\n" + json.dumps(error) + "\n", encoding="utf-8"
     )
     load_catalog(con, tmp_path / "catalog")
-    if version >= 2:
-        load_districts(con, [RegisteredDistrict("630202", "乐都区", "海东市", "青海省")])
-        for path, document in truths:
-            load_report(con, document, source_for(path))
+    load_districts(con, [RegisteredDistrict("630202", "乐都区", "海东市", "青海省")])
+    for path, document in truths:
+        load_report(con, document, source_for(path))
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))
@@ -74,12 +98,13 @@ def test_upgrade_from_every_earlier_version_keeps_data(version, tmp_path, truths
     path = tmp_path / "old.duckdb"
     with connect(path, target=version) as con:
         assert con.execute("SELECT max(version) FROM main.schema_version").fetchone()[0] == version
-        fill(con, version, tmp_path, truths)
-        before = contents(con)
+        fill(con, tmp_path, truths)
+        columns = table_columns(con)
+        before = contents(con, columns)
         assert all(before.values()), "every table of the old version holds data"
     with duckdb.connect(str(path)) as con:
         assert migrate(con) == list(range(version + 1, LATEST + 1))
-        after = contents(con)
+        after = contents(con, columns)
         for table, rows in before.items():
             assert after[table] == rows, table
         assert migrate(con) == []
@@ -99,3 +124,15 @@ def test_migrations_are_idempotent_and_checked(tmp_path):
         con.execute("UPDATE main.schema_version SET checksum = 'edited' WHERE version = 1")
         with pytest.raises(MigrationError, match="changed after it was applied"):
             migrate(con)
+
+
+def test_the_package_reads_the_repository_sql_and_divisions():
+    """sql/ and data/divisions.csv are linked into pipeline/warehouse/ and shipped in the wheel."""
+    repo = Path(__file__).resolve().parents[2]
+    assert SQL_DIR.resolve() == repo / "sql"
+    assert DIVISIONS_CSV.resolve() == repo / "data" / "divisions.csv"
+    shipped = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = shipped["tool"]["setuptools"]["package-data"]["pipeline.warehouse"]
+    package = repo / "pipeline" / "warehouse"
+    found = {p for pattern in globs for p in package.glob(pattern)}
+    assert found == {*SQL_DIR.glob("migrations/*.sql"), *SQL_DIR.glob("marts/*.sql"), DIVISIONS_CSV}
