@@ -436,7 +436,9 @@ def pdf_pages(data: bytes, dpi: int = OCR_DPI):
     try:
         for index in range(min(len(pdf), MAX_PAGES)):
             page = pdf[index]
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            width, height = page.get_size()  # points; a hostile page can be metres wide
+            scale = min(dpi / 72, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+            bitmap = page.render(scale=scale, grayscale=True)
             array = bitmap.to_numpy().copy()
             bitmap.close()
             page.close()
