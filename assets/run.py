@@ -71,8 +71,8 @@ def serve_samples(portals):
             f"make run: port {ports[0]} on 127.0.0.2-7 (the port the registry's sample "
             f"portals name) is taken: {exc.strerror or exc}.\n"
             "Stop what uses it (another make run, make ui or serve-sample), or choose another "
-            "port: copy data/portals.yaml, change the port in its sample start_urls and run "
-            "GONGKAI_PORTALS=<the copy> make run."
+            "port: copy data/portals.yaml, change the port in its sample start_urls and "
+            "allowed_hosts and run GONGKAI_PORTALS=<the copy> make run."
         ) from exc
     return server.start()
 
@@ -238,14 +238,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     dagster_home()
     quiet()
-    conf = settings()
+    from pipeline.portals.registry import load_portals
+
+    try:  # bad settings or registry: one line each, before anything starts, no traceback
+        conf = settings()
+        portals = load_portals(conf.portals_file, conf)
+    except ValueError as exc:
+        for line in str(exc).splitlines():
+            print(f"make run: {line}", file=sys.stderr)
+        return 2
     import dagster as dg
 
     from assets.definitions import build_definitions
     from assets.partitions import split
-    from pipeline.portals.registry import load_portals
 
-    server = serve_samples(load_portals(conf.portals_file, conf))
+    server = serve_samples(portals)
     try:
         print(f"sample portals served on 127.0.0.2-7, port {server.port}", flush=True)
         defs = build_definitions(conf)

@@ -25,6 +25,25 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; bad settings or input end it with exit code 2 and one line each.
+
+    Every ``GONGKAI_*`` value is checked before any work starts (commands read settings while
+    registering their arguments). A bad setting, registry, file or database prints its
+    reason(s) on stderr, never a traceback; an unexpected exception is a bug and keeps its
+    traceback.
+    """
+    from pipeline.config import settings
+
+    try:
+        settings()
+        return _main(argv)
+    except _bad_input() as exc:
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -38,6 +57,16 @@ def main(argv: list[str] | None = None) -> int:
             importlib.import_module(module).register(sub)
     args = parser.parse_args(argv)
     return args.run(args)
+
+
+def _bad_input() -> tuple[type[BaseException], ...]:
+    """Exception types that mean bad input: settings and registries raise ValueError
+    subclasses, files OSError, and a DuckDB file that is missing or locked duckdb.Error
+    (only if DuckDB was imported at all: then the command touched a database)."""
+    kinds: list[type[BaseException]] = [ValueError, OSError]
+    if "duckdb" in sys.modules:
+        kinds.append(sys.modules["duckdb"].Error)
+    return tuple(kinds)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ code takes a :class:`Settings` argument and never reads the environment itself. 
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,8 @@ class SettingsError(ValueError):
 
 
 def _path(value: str) -> Path:
+    if "\x00" in value:
+        raise ValueError("must be a path, got a NUL byte in it")
     return Path(value).expanduser().resolve()
 
 
@@ -37,16 +40,54 @@ def _int(value: str) -> int:
 
 def _float(value: str) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise ValueError(f"must be a number, got {value!r}") from None
-
-
-def _workers(value: str) -> int:
-    number = _int(value)
-    if number < 1:
-        raise ValueError(f"must be at least 1, got {number}")
+    if not math.isfinite(number):
+        raise ValueError(f"must be a finite number, got {value!r}")
     return number
+
+
+def _at_least(parse: Callable[[str], float], low: float, unit: str = ""):
+    """``parse`` followed by a lower bound, so ``0`` or ``-5`` is refused by name at start."""
+
+    def check(value: str):
+        number = parse(value)
+        if number < low:
+            raise ValueError(f"must be at least {low:g}{unit}, got {value!r}")
+        return number
+
+    return check
+
+
+def _positive(value: str) -> float:
+    number = _float(value)
+    if number <= 0:
+        raise ValueError(f"must be more than 0, got {value!r}")
+    return number
+
+
+def _year(value: str) -> int:
+    year = _int(value)
+    if not 2008 <= year <= 2100:  # the disclosure regulations and their reports start in 2008
+        raise ValueError(f"must be a year from 2008 to 2100, got {value!r}")
+    return year
+
+
+def _share(value: str) -> float:
+    share = _float(value)
+    if not 0 <= share <= 1:
+        raise ValueError(f"must be a share from 0 to 1, got {value!r}")
+    return share
+
+
+def _user_agent(value: str) -> str:
+    if not value.strip() or not value.isprintable():
+        raise ValueError(f"must be one printable line, got {value!r}")
+    return value
+
+
+_workers = _at_least(_int, 1)
 
 
 def _cores() -> int:
@@ -123,17 +164,18 @@ VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "GONGKAI_WAREHOUSE": ("warehouse_path", _path),
     "GONGKAI_ANALYST_COPY": ("analyst_copy_path", _path),
     "GONGKAI_EXPORT_DIR": ("export_dir", _path),
-    "GONGKAI_FIRST_YEAR": ("first_year", _int),
-    "GONGKAI_LAST_YEAR": ("last_year", _int),
-    "GONGKAI_REQUEST_DELAY": ("request_delay", _float),
-    "GONGKAI_MAX_BODY_BYTES": ("max_body_bytes", _int),
-    "GONGKAI_USER_AGENT": ("user_agent", str),
-    "GONGKAI_READER_TIMEOUT": ("reader_timeout", _float),
-    "GONGKAI_READER_MEMORY_MB": ("reader_memory_mb", _int),
-    "GONGKAI_OCR_MEMORY_MB": ("ocr_memory_mb", _int),
-    "GONGKAI_OCR_PAGE_TIMEOUT": ("ocr_page_timeout", _float),
+    "GONGKAI_FIRST_YEAR": ("first_year", _year),
+    "GONGKAI_LAST_YEAR": ("last_year", _year),
+    "GONGKAI_REQUEST_DELAY": ("request_delay", _at_least(_float, 0, " s")),
+    "GONGKAI_MAX_BODY_BYTES": ("max_body_bytes", _at_least(_int, 1024, " bytes")),
+    "GONGKAI_USER_AGENT": ("user_agent", _user_agent),
+    "GONGKAI_READER_TIMEOUT": ("reader_timeout", _positive),
+    # below about 200 MB the worker cannot even import its parsers
+    "GONGKAI_READER_MEMORY_MB": ("reader_memory_mb", _at_least(_int, 256, " MB")),
+    "GONGKAI_OCR_MEMORY_MB": ("ocr_memory_mb", _at_least(_int, 256, " MB")),
+    "GONGKAI_OCR_PAGE_TIMEOUT": ("ocr_page_timeout", _positive),
     "GONGKAI_EXTRACTED_DIR": ("extracted_dir", _path),
-    "GONGKAI_MAX_FAILURE_RATE": ("max_failure_rate", _float),
+    "GONGKAI_MAX_FAILURE_RATE": ("max_failure_rate", _share),
     "GONGKAI_WORKERS": ("workers", _workers),
 }
 

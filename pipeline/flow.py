@@ -57,7 +57,7 @@ def extract_batch(
 
     The catalog is read once per batch and only for the portals of the batch's districts, so
     a batch costs what it extracts, not the size of the national catalog; every document of
-    the batch goes through the shared reader pool at once (one worker per core).
+    the batch goes through the reader pool at once (``GONGKAI_WORKERS`` isolated workers).
     """
     wanted = list(district_years)
     codes = {code for code, _ in wanted}

@@ -54,6 +54,8 @@ class CatalogDocument(TypedDict):
     agency_kind: NotRequired[str]
     role: NotRequired[str]
     parent_url: NotRequired[str | None]
+    # list pages only: sha256 of the report entries on the page (unchanged: not stored again)
+    entries: NotRequired[str]
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,10 @@ class Listing:
     title: str
     year: int | None
     agency: str
-    agency_kind: str  # "district" | "department"
+    agency_kind: str  # "district" | "department" | "other" (a government not in the registry)
     role: str  # "article" | "attachment" | "image" (a picture in the article's body)
     parent_url: str | None = None
+    division_code: str | None = None  # another registry district's, when the title names it
 
 
 def catalog_document(
@@ -89,6 +92,7 @@ def catalog_document(
     etag: str | None = None,
     last_modified: str | None = None,
     content_type: str | None = None,
+    entries: str | None = None,
 ) -> CatalogDocument:
     """The catalog record of a resource fetched at ``fetched_at`` (also its ``last_seen``)."""
     record: CatalogDocument = {
@@ -119,6 +123,8 @@ def catalog_document(
         record["agency_kind"] = listing.agency_kind
         record["role"] = listing.role
         record["parent_url"] = listing.parent_url
+    if entries is not None:
+        record["entries"] = entries
     return record
 
 

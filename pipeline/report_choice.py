@@ -146,9 +146,13 @@ def report_groups(documents: list[dict], division_code: str, year: int) -> list[
 def _atomic_json(path: Path, payload) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except BaseException:  # a value JSON cannot hold, a full disk: no .tmp is left behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _extract(
@@ -293,7 +297,7 @@ def extract_district_year(
 ) -> list[ReportResult]:
     """Extract the reports of one district × covered year (see :func:`extract_district_years`)."""
     key = (division_code, year)
-    return extract_district_years([key], conf=conf, documents=documents, pool=pool)[key]
+    return extract_district_years([key], conf, documents=documents, pool=pool)[key]
 
 
 def read_results(division_code: str, year: int, conf: Settings) -> list[ReportResult] | None:

@@ -27,14 +27,19 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file beside the target, fsync, rename, fsync the directory."""
+    """Temp file beside the target, fsync, rename, fsync the directory; no temp file is left
+    behind when any step fails (a full disk, a permission error, an interrupt)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     fsync_dir(path.parent)
 
 
@@ -62,6 +67,15 @@ class Archive:
             fh.flush()
             os.fsync(fh.fileno())
         return sha, tmp
+
+    def stage_file(self, path: Path, sha256: str, portal_id: str, run_id: str) -> Path:
+        """Stage a downloaded temp file (same file system) by renaming it, after an fsync."""
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+        tmp = self.staging_path(sha256, portal_id, run_id)
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, tmp)
+        return tmp
 
     def commit(self, staged: Path, relative: str) -> None:
         """Move a staged file into place; identical content already there wins."""

@@ -1,18 +1,30 @@
-"""Read a response body with the decoded-size cap and the total-time limit enforced while streaming.
+"""Stream a response body to a file with the decoded-size cap and the total-time limit enforced.
 
-Content-encoding is undone here (not by httpx) with ``max_length`` on every decompress call, so
-a gzip bomb is stopped after ``cap`` decoded bytes instead of inflating a whole chunk first.
+Content-encoding is undone here (not by httpx) with ``max_length`` on every decompress call, and
+every decoded piece goes straight to disk: a gzip bomb is stopped after ``cap`` decoded bytes
+without ever holding more than one step of it in memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from pipeline.crawl.errors import FetchError
 
 STEP = 256 * 1024  # decoded bytes produced per decompress call
+HEAD = 64 * 1024  # leading bytes kept in memory: sniffing and anti-bot checks read them
+
+
+@dataclass(frozen=True)
+class Streamed:
+    size: int
+    sha256: str
+    head: bytes
 
 
 class _Identity:
@@ -53,12 +65,18 @@ def decoder(content_encoding: str | None):
     raise FetchError("invalid", f"unsupported content-encoding {coding!r}", retryable=False)
 
 
-def read_capped(
-    raw_chunks: Iterator[bytes], content_encoding: str | None, *, cap: int, deadline: float
-) -> bytes:
-    """The decoded body, or ``FetchError`` (too_large / timeout / invalid encoding)."""
+def stream_capped(
+    raw_chunks: Iterator[bytes],
+    content_encoding: str | None,
+    sink: BinaryIO,
+    *,
+    cap: int,
+    deadline: float,
+) -> Streamed:
+    """Write the decoded body to ``sink``; ``FetchError`` (too_large / timeout / invalid)."""
     dec = decoder(content_encoding)
-    parts: list[bytes] = []
+    digest = hashlib.sha256()
+    head = bytearray()
     size = 0
 
     def take(chunks: Iterator[bytes]) -> None:
@@ -67,18 +85,23 @@ def read_capped(
             size += len(out)
             if size > cap:
                 raise FetchError("too_large", f"body exceeds {cap} bytes decoded", retryable=False)
-            parts.append(out)
+            digest.update(out)
+            if len(head) < HEAD:
+                head.extend(out[: HEAD - len(head)])
+            sink.write(out)
 
     try:
         for chunk in raw_chunks:
             take(dec.feed(chunk))
             if time.monotonic() > deadline:
-                raise FetchError(
+                exc = FetchError(
                     "timeout", "response took longer than the total-time limit", retryable=True
                 )
+                exc.retry_now = False  # it would hold the host's slot as long again: next run
+                raise exc
         take(dec.flush())
     except zlib.error as exc:
         raise FetchError(
             "invalid", f"corrupt {content_encoding} body: {exc}", retryable=False
         ) from exc
-    return b"".join(parts)
+    return Streamed(size, digest.hexdigest(), bytes(head))

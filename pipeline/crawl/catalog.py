@@ -5,8 +5,10 @@ Layout under ``Settings.catalog_dir``::
     <portal>/<run_id>.jsonl      one file per run that had something to say; written once
                                  (atomically, by rename) and never modified
     <portal>/.<run_id>.jsonl.part  the journal of a run in progress (readers ignore it)
-    <portal>/state.json          last_seen and the latest validators per URL, host cool-downs;
-                                 rewritten atomically each run (an unchanged night adds no records)
+    <portal>/state.json          per URL: last_seen, the latest validators, and for a URL that
+                                 keeps failing its failures in a row and next attempt time; host
+                                 cool-downs. Rewritten atomically each run (an unchanged night
+                                 adds no records)
     <portal>/.lock               held while a run of this portal is alive
 
 Records are ``document`` (article or attachment), ``list_page`` and ``robots`` (fetched
@@ -21,7 +23,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -179,8 +181,22 @@ class PortalCatalog:
     ) -> None:
         entry = self.state["urls"].setdefault(url, {})
         entry["last_seen"] = when
+        entry.pop("failures", None)
+        entry.pop("next_attempt", None)
         if etag or last_modified:
             entry["etag"], entry["last_modified"] = etag, last_modified
+
+    def failed(self, url: str, next_attempt: Callable[[int], str]) -> int:
+        """Count one more failure in a row of ``url``; ``next_attempt(failures)`` is when it may
+        be asked again. Returns the count."""
+        entry = self.state["urls"].setdefault(url, {})
+        entry["failures"] = entry.get("failures", 0) + 1
+        entry["next_attempt"] = next_attempt(entry["failures"])
+        return entry["failures"]
+
+    def next_attempt(self, url: str) -> str | None:
+        """When a URL that kept failing may be asked again (UTC timestamp), if it must wait."""
+        return self.state["urls"].get(url, {}).get("next_attempt")
 
     def validators(self, url: str) -> dict[str, str]:
         """Conditional-request headers for ``url`` from the catalog (and the state's newer ones)."""

@@ -26,7 +26,8 @@ class Entry:
     url: str
     year: int | None
     agency: str
-    agency_kind: str  # "district" | "department"
+    agency_kind: str  # "district" | "department" | "other" (another government, not in registry)
+    division_code: str | None = None  # another registry district's code, when it is its report
 
 
 def _is_document_url(url: str) -> bool:
@@ -114,47 +115,87 @@ def body_images(data: bytes, base: str, charset: str | None = None) -> list[str]
 
 TAGS = re.compile(r"^(?:\s*(?:【[^】]{0,8}】|\[[^\]]{0,8}\]))+")
 _PUNCT = "《》〈〉“”\"'（）()【】[]　 -—:：,，、"
+GOVERNMENT = ("人民政府", "政府")
+# A name ending like a county-level or higher government (城东区, 湟中县, 海东市人民政府), and not
+# like the parts of a district (an industrial park, a scenic area, a neighbourhood).
+OTHER_GOVERNMENT = re.compile(r"(?<!园|发|景|社)(区|县|旗|市|州|盟)(人民政府|政府)?$")
 
 
-def agency_of(title: str, portal: Portal) -> tuple[str, str]:
-    """(publishing agency, district|department) read from a report title.
-
-    The agency is the text before the year (or between the year and 政府信息公开). After
-    dropping the province and city prefix it must be the district itself (or one of the entry's
-    ``district_aliases``) for the report to count as the district's; anything else on the portal
-    (a bureau, a town) is a department report.
-    """
-    match = re.search(portal.link_rule.year, title)
-    before = title[: match.start()] if match else title.split("政府信息公开")[0]
-    after = title[match.end() :].split("政府信息公开")[0] if match else ""
-    name = before.strip(_PUNCT) or after.lstrip("度").strip(_PUNCT)
-    name = re.sub(r"^关于", "", name)
-    short = name
+def _strip_prefixes(name: str, portal: Portal) -> str:
     for prefix in (
         portal.province,
         portal.city,
         portal.province.rstrip("省"),
         portal.city.rstrip("市"),
     ):
-        if prefix and short.startswith(prefix):
-            short = short[len(prefix) :]
+        if prefix and name.startswith(prefix):
+            name = name[len(prefix) :]
+    return name
+
+
+def _belongs_to(name: str, portal: Portal) -> str | None:
+    """ "district" or "department" when ``name`` is ``portal``'s government or one of its
+    departments (province and city prefixes allowed), else None."""
+    if not name:
+        return "district"  # no agency printed before the year: the portal's own report
+    short = _strip_prefixes(name, portal)
     district = portal.district_name
-    own = {"", district, f"{district}人民政府", f"{district}政府", *portal.district_aliases}
+    own = {district, *(district + g for g in GOVERNMENT), *portal.district_aliases}
     if short in own or name in portal.district_aliases:
-        return (name if name and name != district else f"{district}人民政府"), "district"
-    return name, "department"
+        return "district"
+    if short.startswith((district, *portal.district_aliases)):
+        return "department"
+    return None
 
 
-def entry_for(url: str, title: str, portal: Portal) -> Entry | None:
+def agency_of(
+    title: str, portal: Portal, others: tuple[Portal, ...] = ()
+) -> tuple[str, str, str | None]:
+    """(publishing agency, district|department|other, registry code if not the portal's).
+
+    The agency is the text before the year (or between the year and 政府信息公开). The report
+    is the portal district's when that name is the district (province and city prefixes and
+    the entry's ``district_aliases`` allowed), its department's when it starts with the
+    district or names no government at all (a bureau, a town). A name of another registry
+    district (``others``) files the report under that district; any other district, city or
+    province is ``other``, recorded with the name as printed and never as a department.
+    """
+    match = re.search(portal.link_rule.year, title)
+    before = title[: match.start()] if match else title.split("政府信息公开")[0]
+    after = title[match.end() :].split("政府信息公开")[0] if match else ""
+    name = before.strip(_PUNCT) or after.lstrip("度").strip(_PUNCT)
+    name = re.sub(r"^关于", "", name)
+    district = portal.district_name
+    kind = _belongs_to(name, portal)
+    if kind == "district":
+        return (name if name and name != district else f"{district}人民政府"), "district", None
+    if kind == "department":
+        return name, "department", None
+    for other in others:
+        if other.division_code != portal.division_code:
+            other_kind = _belongs_to(name, other)
+            if other_kind and name:
+                return name, other_kind, other.division_code
+    short = _strip_prefixes(name, portal)
+    bare = name.removesuffix("人民政府").removesuffix("政府")
+    if short != name or bare in (portal.city, portal.province) or OTHER_GOVERNMENT.search(name):
+        return name, "other", None  # the city's own report, or another district's
+    return name, "department", None
+
+
+def entry_for(
+    url: str, title: str, portal: Portal, others: tuple[Portal, ...] = ()
+) -> Entry | None:
     """The list entry if the link rule takes ``title`` as a report, else None."""
     title = TAGS.sub("", title).strip()  # 【置顶】, [new] and the like
     if not title or not portal.link_rule.matches(title):
         return None
-    agency, kind = agency_of(title, portal)
+    agency, kind, code = agency_of(title, portal, others)
     return Entry(
         title=title,
         url=canonical(url),
         year=portal.link_rule.covered_year(title),
         agency=agency,
         agency_kind=kind,
+        division_code=code,
     )

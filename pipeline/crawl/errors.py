@@ -32,6 +32,9 @@ class FetchError(Exception):
         self.attempts = attempts
         self.url = url
         self.retry_after: float | None = None  # seconds the server asked us to wait
+        # False when trying again in this run would cost as much again (a body dripping until
+        # the total-time limit): the URL waits for the next run instead.
+        self.retry_now = True
 
     def __str__(self) -> str:
         status = f" {self.http_status}" if self.http_status else ""

@@ -7,16 +7,20 @@ delays that host only.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import os
 import random
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from pipeline.crawl.body import read_capped
+from pipeline.crawl.body import stream_capped
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.netguard import check_address
 from pipeline.crawl.politeness import HostSlots, host_key
@@ -36,8 +40,24 @@ class Response:
     final_url: str
     status: int  # 200 or 304
     headers: httpx.Headers
-    body: bytes | None  # None for 304
+    path: Path | None  # the decoded body in a temp file the caller owns; None for 304
     attempts: int
+    size: int = 0
+    sha256: str | None = None
+    head: bytes = b""  # the body's first 64 KB
+
+    def take(self) -> bytes | None:
+        """The body's bytes, removing its temp file (for pages small enough to parse)."""
+        if self.path is None:
+            return None
+        try:
+            return self.path.read_bytes()
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
     @property
     def content_type(self) -> str | None:
@@ -102,9 +122,15 @@ class Fetcher:
         data: dict | None = None,
         headers: dict | None = None,
         permitted: Callable[[str], None] | None = None,
+        spool_dir: Path | None = None,
+        spool_suffix: str = ".tmp",
     ) -> Response:
-        """GET/POST ``url`` following redirects;"
-        " ``permitted(url)`` raises if a hop is off-limits."""
+        """GET/POST ``url`` following redirects; ``permitted(url)`` raises if a hop is off-limits.
+
+        The body streams to a temp file in ``spool_dir`` (default: the system's) named
+        ``spool-*<spool_suffix>``; it is removed on every failure, else the caller owns it.
+        """
+        spool = (Path(spool_dir or tempfile.gettempdir()), spool_suffix)
         seen: list[str] = []
         current = url
         attempts = 0
@@ -114,7 +140,7 @@ class Fetcher:
                 permitted(current)
             seen.append(current)
             status, resp_headers, body, used = self._attempts(
-                current, portal, method, data, headers
+                current, portal, method, data, headers, spool
             )
             attempts += used
             if status in REDIRECTS:
@@ -139,7 +165,20 @@ class Fetcher:
                 if status == 303 or (status in (301, 302) and method == "POST"):
                     method, data = "GET", None
                 continue
-            return Response(url, current, status, resp_headers, body, attempts)
+            if body is None:
+                return Response(url, current, status, resp_headers, None, attempts)
+            path, streamed = body
+            return Response(
+                url,
+                current,
+                status,
+                resp_headers,
+                path,
+                attempts,
+                streamed.size,
+                streamed.sha256,
+                streamed.head,
+            )
 
     def _check_target(self, url: str, portal: Portal, seen: list[str]) -> None:
         parts = urlsplit(url)
@@ -164,15 +203,15 @@ class Fetcher:
                 exc.message = f"redirect refused: {exc.message}"
             raise
 
-    def _attempts(self, url, portal, method, data, headers):
+    def _attempts(self, url, portal, method, data, headers, spool):
         """One URL (no redirect following), retried per the portal's politeness."""
         pol = portal.politeness
         attempt = 0
         while True:
             attempt += 1
             try:
-                with self.slots.turn(url, pol):
-                    return (*self._once(url, portal, method, data, headers), attempt)
+                with self.slots.turn(url, pol) as slot:
+                    return (*self._once(url, portal, method, data, headers, spool, slot), attempt)
             except FetchError as exc:
                 if exc.cls == "blocked" and exc.http_status is None:
                     raise  # the host is cooling down: no request was made
@@ -187,12 +226,12 @@ class Fetcher:
                 if wait > pol.retry_after_max:
                     exc.message += f"; Retry-After {wait:.0f}s is beyond this run"
                     raise
-                if not exc.retryable or attempt > pol.retries:
+                if not exc.retryable or not exc.retry_now or attempt > pol.retries:
                     raise
             backoff = pol.backoff * 2 ** (attempt - 1)
             self.slots.defer(url, max(random.uniform(0.5 * backoff, 1.5 * backoff), wait))
 
-    def _once(self, url, portal, method, data, headers):
+    def _once(self, url, portal, method, data, headers, spool, slot):
         pol = portal.politeness
         timeout = httpx.Timeout(
             connect=pol.connect_timeout,
@@ -200,12 +239,15 @@ class Fetcher:
             write=pol.read_timeout,
             pool=pol.total_timeout,
         )
-        deadline = time.monotonic() + pol.total_timeout
+        started = time.monotonic()
+        deadline = started + pol.total_timeout
         try:
             with self.client.stream(
                 method, url, data=data, headers=headers, timeout=timeout
             ) as resp:
                 status = resp.status_code
+                if status < 500:
+                    slot.observe(time.monotonic() - started)
                 if status in BLOCK_STATUSES:
                     raise FetchError(
                         "blocked",
@@ -237,20 +279,7 @@ class Fetcher:
                         retryable=False,
                         http_status=status,
                     )
-                body = read_capped(
-                    resp.iter_raw(),
-                    resp.headers.get("content-encoding"),
-                    cap=pol.max_body_bytes,
-                    deadline=deadline,
-                )
-                if blocked_page(body):
-                    raise FetchError(
-                        "blocked",
-                        "anti-bot page (challenge script in body)",
-                        retryable=False,
-                        http_status=status,
-                    )
-                return status, resp.headers, body
+                return status, resp.headers, self._spool(resp, pol, deadline, *spool)
         except FetchError:
             raise
         except httpx.TimeoutException as exc:
@@ -259,3 +288,31 @@ class Fetcher:
             raise FetchError("connection", f"{type(exc).__name__}: {exc}", retryable=True) from exc
         except httpx.InvalidURL as exc:
             raise FetchError("invalid", str(exc), retryable=False) from exc
+
+    @staticmethod
+    def _spool(resp: httpx.Response, pol, deadline: float, directory: Path, suffix: str):
+        """Stream the body to a new temp file: (path, Streamed); the file is gone on failure."""
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="spool-", suffix=suffix, dir=directory)
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as sink:
+                streamed = stream_capped(
+                    resp.iter_raw(),
+                    resp.headers.get("content-encoding"),
+                    sink,
+                    cap=pol.max_body_bytes,
+                    deadline=deadline,
+                )
+            if blocked_page(streamed.head):
+                raise FetchError(
+                    "blocked",
+                    "anti-bot page (challenge script in body)",
+                    retryable=False,
+                    http_status=resp.status_code,
+                )
+        except BaseException:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+        return path, streamed

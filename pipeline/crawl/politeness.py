@@ -31,6 +31,11 @@ class HostSlot:
         self.blocked_until = 0.0  # wall-clock time (persisted across runs)
         self.blocked_reason = ""
 
+    def observe(self, seconds: float) -> None:
+        """A response's time to its headers. Failures and long bodies are not the host's pace:
+        a URL dripping until the total-time limit must not slow every later request."""
+        self.latency = seconds if self.latency == 0 else 0.7 * self.latency + 0.3 * seconds
+
     def delay(self, politeness: Politeness) -> float:
         """Configured delay, raised to the host's recent latency (AutoThrottle's rule)."""
         base = min(politeness.max_delay, max(politeness.delay, self.latency))
@@ -82,12 +87,9 @@ class HostSlots:
             wait = slot.next_at - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
-            started = time.monotonic()
             try:
                 yield slot
             finally:
-                took = time.monotonic() - started
-                slot.latency = took if slot.latency == 0 else 0.7 * slot.latency + 0.3 * took
                 slot.next_at = max(slot.next_at, time.monotonic() + slot.delay(politeness))
 
     def defer(self, url: str, seconds: float) -> None:

@@ -9,26 +9,30 @@ and records nothing, only ``last_seen`` in the portal's state file.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from protego import Protego
 
 from pipeline.config import Settings
-from pipeline.crawl.archive import Archive
+from pipeline.crawl.archive import TMP, Archive
 from pipeline.crawl.catalog import PortalCatalog, utcnow
 from pipeline.crawl.discovery import Entry, attachments, body_images, entry_for
 from pipeline.crawl.errors import FetchError
-from pipeline.crawl.fetcher import Fetcher
+from pipeline.crawl.fetcher import Fetcher, Response
 from pipeline.decode import decode_bytes
 from pipeline.images import MAX_ARTICLE_IMAGES, MAX_IMAGE_BYTES
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
-from pipeline.portals.registry import Portal
+from pipeline.portals.links import page_links
+from pipeline.portals.registry import Portal, RegistryError, load_portals
 from pipeline.records import (
     CatalogDocument,
     FetchErrorRecord,
@@ -43,6 +47,38 @@ ROBOTS_TOKEN = "GongkaiBot"
 # A URL that failed permanently (404, too large, off the allow-list) is asked again after this.
 RECHECK_PERMANENT_SECONDS = 7 * 24 * 3600
 MAX_CRAWL_DELAY = 30.0
+# A URL that fails (timeouts, 5xx) runs in a row skips 0, 1, 3, 7 … nights (at most 31), so a
+# dead or dripping URL costs the total-time limit once in a while, not every night. A night is
+# counted 20 h so that the next nightly run, about 24 h later, is not missed by minutes.
+NIGHT_SECONDS = 24 * 3600
+NIGHT_SLACK_SECONDS = 4 * 3600
+MAX_SKIPPED_NIGHTS = 31
+# Pages the crawl parses (list pages, articles) are read into memory up to this size.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+
+
+def _next_attempt(failures: int, retry_after: float | None = None) -> str:
+    """UTC timestamp before which a URL that failed ``failures`` runs in a row is not asked."""
+    nights = min(2 ** (failures - 1) - 1, MAX_SKIPPED_NIGHTS)
+    wait = nights * NIGHT_SECONDS - NIGHT_SLACK_SECONDS if nights else 0.0
+    wait = max(wait, retry_after or 0.0)
+    return (datetime.now(UTC) + timedelta(seconds=wait)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _report_items(doc, portal: Portal) -> set[str]:
+    """JSON objects anywhere in ``doc`` with a string value the link rule takes as a report."""
+    found: set[str] = set()
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            strings = [v for v in node.values() if isinstance(v, str)]
+            if any(portal.link_rule.matches(v) for v in strings):
+                found.add(json.dumps(node, sort_keys=True, ensure_ascii=False))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 @dataclass
@@ -147,8 +183,10 @@ class PortalCrawl:
         year: int | None,
         on_event: Callable[..., None] | None,
         run_id: str | None,
+        others: tuple[Portal, ...] = (),
     ):
         self.portal = portal
+        self.others = others  # the registry's districts: a report of one of them is filed there
         self.fetcher = fetcher
         self.year = year
         self.on_event = on_event or (lambda *a, **k: None)
@@ -196,6 +234,8 @@ class PortalCrawl:
             )
         if got is None:
             return None
+        if got[0] is None:
+            return None  # a robots.txt beyond the page size limit is no robots.txt
         rules = Protego.parse(decode_bytes(got[0], got[1]))
         delay = rules.crawl_delay(ROBOTS_TOKEN)
         if delay and delay > self.portal.politeness.delay:
@@ -233,13 +273,15 @@ class PortalCrawl:
         listing: Listing | None,
         *,
         raise_errors: bool = False,
-        need_body: bool = True,
     ):
-        """Fetch (conditionally), archive if new, record; returns (body, charset, record) or
-        None. On a 304 the body is read back from the archive only if ``need_body`` (pages
-        whose links are followed): an unchanged document is not read at all."""
+        """Fetch (conditionally), archive if new, record; returns (body, charset, record) or None.
+
+        The body streams to a temp file in the archive's staging directory and is renamed into
+        the archive, never held in memory; ``body`` is its bytes only for what the crawl parses
+        (list pages, robots.txt, HTML articles up to ``MAX_PAGE_BYTES``), else None.
+        """
         url = req.url
-        if self._skip_known_failure(url):
+        if self._skip_known_failure(url) or (kind != "robots" and self._backing_off(url)):
             self.result.skipped_known_failures += 1
             return None
         known = self.catalog.latest.get(url)
@@ -256,48 +298,68 @@ class PortalCrawl:
                 data=req.data or None,
                 headers=headers,
                 permitted=None if kind == "robots" else self.permitted,
+                spool_dir=self.archive.root / TMP,
+                spool_suffix=f".{self.portal.id}.{self.result.run_id}.tmp",
             )
         except FetchError as exc:
             self.result.requests += exc.attempts
+            if exc.retryable and exc.cls not in ("robots", "blocked") and kind != "robots":
+                self.catalog.failed(url, partial(_next_attempt, retry_after=exc.retry_after))
             if raise_errors:
                 raise
             if not (req.optional and exc.http_status == 404):
                 self._record_error(url, exc)
             return None
         self.result.requests += resp.attempts
-        now = utcnow()
-        charset = resp.charset
+        try:
+            return self._store(req, kind, listing, resp, known)
+        finally:
+            resp.discard()  # stored by rename, or not needed: never left in the staging area
+
+    def _store(
+        self,
+        req: PageRequest,
+        kind: ResourceKind,
+        listing: Listing | None,
+        resp: Response,
+        known: Mapping[str, Any] | None,
+    ):
+        url, now, charset = req.url, utcnow(), resp.charset
         if resp.status == 304 and known:
             self.catalog.seen(url, now)
-            body = self.archive.read(known["archive_path"]) if need_body else None
+            parsed = self._parsed(kind, listing, known["sniffed_type"])
+            body = self._page_bytes(parsed, known["bytes"], known=known)
             return body, charset, {**known, "change": "unchanged"}
-        body = resp.body or b""
+        sha = resp.sha256 or ""
+        sniffed = sniff(resp.head)
         if listing is not None and listing.role == "image":
-            if len(body) > MAX_IMAGE_BYTES:
+            if resp.size > MAX_IMAGE_BYTES:
                 self._record_error(
                     url,
                     FetchError(
                         "too_large",
-                        f"image of {len(body)} bytes exceeds {MAX_IMAGE_BYTES}",
+                        f"image of {resp.size} bytes exceeds {MAX_IMAGE_BYTES}",
                         retryable=False,
                         attempts=0,
                     ),
                 )
                 return None
-            if sniff(body) != "image":
+            if sniffed != "image":
                 return None  # a placeholder page where a picture was linked: nothing to read
-        sha = hashlib.sha256(body).hexdigest()
+        body = self._page_bytes(self._parsed(kind, listing, sniffed), resp.size, path=resp.path)
         etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
-        if known and known["sha256"] == sha:
-            self.catalog.seen(url, now, etag, modified)
+        entries = self._entries_sha256(body, url, charset) if kind == "list_page" else None
+        if known and (
+            known["sha256"] == sha or (entries is not None and known.get("entries") == entries)
+        ):
+            self.catalog.seen(url, now, etag, modified)  # a list page whose reports are the same
             return body, charset, {**known, "change": "unchanged"}
-        sniffed = sniff(body)
         relative = self.archive.relative_path(sha, sniffed)
         record = catalog_document(
             kind=kind,
             run_id=self.result.run_id,
             portal=self.portal.id,
-            division_code=self.portal.division_code,
+            division_code=(listing and listing.division_code) or self.portal.division_code,
             url=url,
             final_url=resp.final_url,
             listing=listing,
@@ -306,29 +368,66 @@ class PortalCrawl:
             last_modified=modified,
             content_type=resp.content_type,
             sniffed_type=sniffed,
-            size=len(body),
+            size=resp.size,
             sha256=sha,
             archive_path=relative,
             is_sample=self.portal.sample,
             first_seen=self.catalog.first_seen.get(url, now),
             fetched_at=now,
             change="changed" if known else "new",
+            entries=entries,
         )
         is_new_file = not self.archive.path(relative).exists()
-        staged = self.archive.stage(body, self.portal.id, self.result.run_id)[1]
+        assert resp.path is not None  # only a 304 has no body, and it returned above
+        staged = self.archive.stage_file(resp.path, sha, self.portal.id, self.result.run_id)
         self.catalog.append(record)
         self.archive.commit(staged, relative)
         self.catalog.first_seen.setdefault(url, now)
         self.catalog.seen(url, now, etag, modified)
         if is_new_file:
-            self.result.bytes_stored += len(body)
+            self.result.bytes_stored += resp.size
         return body, charset, record
+
+    @staticmethod
+    def _parsed(kind: ResourceKind, listing: Listing | None, sniffed: str) -> bool:
+        """List pages, robots.txt and HTML articles are parsed; documents are only stored."""
+        return kind in ("list_page", "robots") or (
+            listing is not None and listing.role == "article" and sniffed in ("html", "text")
+        )
+
+    def _page_bytes(self, parsed: bool, size: int, *, path=None, known=None) -> bytes | None:
+        """The bytes of a page the crawl parses, if it is not beyond ``MAX_PAGE_BYTES``."""
+        if not parsed or size > MAX_PAGE_BYTES:
+            return None
+        if known is not None:
+            return self.archive.read(known["archive_path"])
+        return path.read_bytes() if path is not None else None
+
+    def _entries_sha256(self, body: bytes | None, url: str, charset: str | None) -> str:
+        """What the crawl takes from a list page: the report entries on it (HTML links, or JSON
+        items with a title the link rule takes). A list of notices that shifted is unchanged."""
+        found: set[str] = set()
+        if body is not None:
+            for link, title in page_links(body, url, charset):
+                if entry_for(link, title, self.portal) is not None:
+                    found.add(f"{link}\t{title}")
+            try:
+                doc = json.loads(decode_bytes(body, charset))
+            except ValueError:
+                doc = None
+            found.update(_report_items(doc, self.portal))
+        return hashlib.sha256("\n".join(sorted(found)).encode("utf-8")).hexdigest()
+
+    def _backing_off(self, url: str) -> bool:
+        """A URL that failed runs in a row waits (see :func:`_next_attempt`)."""
+        when = self.catalog.next_attempt(url)
+        return when is not None and when > utcnow()
 
     # -- the walk ---------------------------------------------------------------------------
     def page(self, request: PageRequest):
         self.result.list_pages += 1
         got = self._fetch(request, "list_page", None)
-        return (got[0], got[1]) if got else None
+        return (got[0], got[1]) if got and got[0] is not None else None
 
     def page_limit(self, start_url: str) -> None:
         self.result.page_limits.append(start_url)
@@ -336,7 +435,7 @@ class PortalCrawl:
     def entries(self) -> list[Entry]:
         out: dict[str, Entry] = {}
         for url, title in self.adapter.list_links(self.portal, self):
-            entry = entry_for(url, title, self.portal)
+            entry = entry_for(url, title, self.portal, self.others)
             if entry is None or entry.url in out:
                 continue
             if self.year is not None and entry.year != self.year:
@@ -345,8 +444,16 @@ class PortalCrawl:
         return list(out.values())
 
     def _document(self, req: PageRequest, entry: Entry, role: str, parent: str | None, title: str):
-        listing = Listing(title, entry.year, entry.agency, entry.agency_kind, role, parent)
-        got = self._fetch(req, "document", listing, need_body=role == "article")
+        listing = Listing(
+            title,
+            entry.year,
+            entry.agency,
+            entry.agency_kind,
+            role,
+            parent,
+            division_code=entry.division_code,
+        )
+        got = self._fetch(req, "document", listing)
         if got is None:
             return None
         record = got[2]
@@ -363,7 +470,7 @@ class PortalCrawl:
                 req = self.adapter.article_request(self.portal, entry.url)
                 got = self._document(req, entry, "article", None, entry.title)
                 done.add(req.url)
-                if got is None or sniff(got[0]) not in ("html", "text"):
+                if got is None or got[0] is None:  # a document, not a page with attachments
                     continue
                 markup = self.adapter.article_markup(self.portal, got[0])
                 for url, label in attachments(markup, entry.url, got[1]):
@@ -392,12 +499,25 @@ def crawl_portal(
     year: int | None = None,
     on_event: Callable[..., None] | None = None,
     run_id: str | None = None,
+    others: list[Portal] | None = None,
 ) -> PortalResult:
-    """Crawl one portal (a Dagster per-district asset calls this); see :func:`crawl`."""
+    """Crawl one portal (a Dagster per-district asset calls this); see :func:`crawl`.
+
+    ``others`` are the registry's portals (default: read from ``conf.portals_file``): a report
+    of another district found on this portal is filed under that district.
+    """
+    if others is None:
+        try:
+            others = load_portals(conf.portals_file, conf)
+        except RegistryError:
+            others = []
     own = fetcher is None
     fetcher = fetcher or Fetcher(conf.user_agent)
     try:
-        return PortalCrawl(portal, conf, fetcher, year=year, on_event=on_event, run_id=run_id).run()
+        crawl = PortalCrawl(
+            portal, conf, fetcher, year=year, on_event=on_event, run_id=run_id, others=tuple(others)
+        )
+        return crawl.run()
     finally:
         if own:
             fetcher.close()
@@ -447,7 +567,9 @@ def crawl(
         ThreadPoolExecutor(max_workers=max(1, min(len(portals), 32))) as pool,
     ):
         futures = [
-            pool.submit(crawl_portal, p, conf, fetcher=fetcher, year=year, on_event=event)
+            pool.submit(
+                crawl_portal, p, conf, fetcher=fetcher, year=year, on_event=event, others=portals
+            )
             for p in portals
         ]
         for portal, future in zip(portals, futures, strict=True):

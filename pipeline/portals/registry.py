@@ -23,6 +23,19 @@ DEFAULT_INCLUDE = (r"政府信息公开", r"年度报告|年报")
 DEFAULT_EXCLUDE = (r"解读", r"图解", r"问答", r"答记者问")
 DEFAULT_YEAR = r"((?:19|20)\d{2})\s*年"
 PAGINATION_STYLES = ("index", "query", "json", "hanweb", "none")
+DEFAULT_PORTS = (80, 443)
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    """(lower-case host, port) of ``url``, the scheme's default port when none is given."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _host_entry(url: str) -> str:
+    """The ``allowed_hosts`` entry for ``url``: bare host on a default port, else host:port."""
+    host, port = _host_port(url)
+    return host if port in DEFAULT_PORTS else f"{host}:{port}"
 
 
 class RegistryError(ValueError):
@@ -92,20 +105,50 @@ class Portal:
         )
 
     def host_allowed(self, url: str) -> bool:
-        """``allowed_hosts`` entries are ``host`` (any port) or ``host:port``."""
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        return any(entry == host or entry == f"{host}:{port}" for entry in self.allowed_hosts)
+        """``allowed_hosts`` entries are ``host:port``, or ``host`` for its default ports only.
+
+        A bare host allows 80 and 443, never another service on the same machine: with
+        ``allow_private`` a redirect could otherwise reach any loopback port.
+        """
+        try:
+            host, port = _host_port(url)
+        except ValueError:
+            return False
+        return any(
+            entry == f"{host}:{port}" or (entry == host and port in DEFAULT_PORTS)
+            for entry in self.allowed_hosts
+        )
 
     def with_port(self, port: int) -> Portal:
-        """The same portal with every start URL moved to ``port`` (tests, ephemeral servers)."""
+        """The same portal moved to ``port``: start URLs and the allowed ``host:port`` entries."""
 
         def move(url: str) -> str:
             p = urlsplit(url)
             return urlunsplit((p.scheme, f"{p.hostname}:{port}", p.path, p.query, p.fragment))
 
-        return replace(self, start_urls=tuple(move(u) for u in self.start_urls))
+        old = {"{}:{}".format(*_host_port(u)) for u in self.start_urls}
+        hosts = [f"{e.rsplit(':', 1)[0]}:{port}" if e in old else e for e in self.allowed_hosts]
+        hosts += [f"{_host_port(u)[0]}:{port}" for u in self.start_urls]
+        return replace(
+            self,
+            start_urls=tuple(move(u) for u in self.start_urls),
+            allowed_hosts=tuple(dict.fromkeys(hosts)),
+        )
+
+
+def move_entry_to_port(entry: dict, port: int) -> dict:
+    """A raw registry entry with its start URLs, and the ``allowed_hosts`` entries naming their
+    ``host:port``, moved to ``port`` (a test server's, or another free port for the samples)."""
+    urls = entry["start_urls"] if isinstance(entry["start_urls"], list) else [entry["start_urls"]]
+    old = {"{}:{}".format(*_host_port(u)) for u in urls}
+    moved = dict(entry)
+    moved["start_urls"] = [
+        urlunsplit(p._replace(netloc=f"{p.hostname}:{port}")) for p in map(urlsplit, urls)
+    ]
+    if "allowed_hosts" in entry:
+        hosts = [f"{h.rsplit(':', 1)[0]}:{port}" if h in old else h for h in entry["allowed_hosts"]]
+        moved["allowed_hosts"] = list(dict.fromkeys(hosts))
+    return moved
 
 
 def _fail(entry: str, fld: str, problem: str) -> RegistryError:
@@ -220,9 +263,13 @@ def parse_portal(raw: Any, index: int, defaults: Politeness) -> Portal:
     start_urls = _urls(raw, entry)
     hosts = raw.get("allowed_hosts")
     if hosts is None:
-        hosts = sorted({(urlsplit(u).hostname or "").lower() for u in start_urls})
+        hosts = sorted({_host_entry(u) for u in start_urls})
     if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
         raise _fail(entry, "allowed_hosts", "must be a list of host or host:port strings")
+    for host in hosts:
+        name, colon, port = host.rpartition(":") if ":" in host else (host, "", "")
+        if colon and not (port.isdigit() and 0 < int(port) < 65536 and name):
+            raise _fail(entry, "allowed_hosts", f"{host!r}: the port must be a number 1-65535")
     max_pages = raw.get("max_pages", 50)
     if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
         raise _fail(entry, "max_pages", f"must be a positive integer, got {max_pages!r}")
@@ -286,7 +333,7 @@ def load_portals(path: Path | str, conf: Settings | None = None) -> list[Portal]
         # libyaml's parser when PyYAML has it: a national registry (2,850 entries) loads in
         # well under a second instead of about ten.
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError(f"registry {path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:
         raise RegistryError(f"registry {path}: not valid YAML: {exc}") from exc

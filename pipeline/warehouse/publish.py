@@ -114,7 +114,7 @@ def publish(
         with temp.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, target)
-    except Exception:
+    except BaseException:  # an interrupt too: no half-written copy is left beside the target
         _remove(temp)
         raise
     finally:
@@ -147,11 +147,15 @@ def export_parquet(
         for name in marts:
             path = out / f"{name}.parquet"
             temp = out / f".{name}.parquet.tmp"
-            con.execute(
-                f"COPY (SELECT * FROM marts.{_quote(name)}) TO '{temp.as_posix()}' "
-                "(FORMAT parquet, COMPRESSION zstd)"
-            )
-            os.replace(temp, path)
+            try:
+                con.execute(
+                    f"COPY (SELECT * FROM marts.{_quote(name)}) TO '{temp.as_posix()}' "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                )
+                os.replace(temp, path)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
             written[name] = str(path)
     finally:
         if own:

@@ -19,7 +19,7 @@ from pipeline.records import ReportRow, ReportSource
 from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
 from pipeline.warehouse.schema import scalar
 
-AGENCY_KINDS = ("district", "department")
+AGENCY_KINDS = ("district", "department", "other")
 USABLE = ("ok", "flagged", "partial")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^\d{6}$")

@@ -152,7 +152,7 @@ def portal_entry(port: int, **overrides) -> dict:
         "province": "青海省",
         "adapter": "trs",
         "start_urls": [f"http://127.0.0.1:{port}/col/index.html"],
-        "allowed_hosts": ["127.0.0.1"],
+        "allowed_hosts": [f"127.0.0.1:{port}"],
         "allow_private": True,
         "politeness": dict(FAST),
     }

@@ -27,6 +27,7 @@ def test_agency_kind():
     assert agency_of("乐都区2021年政府信息公开工作年度报告", PORTAL) == (
         "乐都区人民政府",
         "district",
+        None,
     )
     assert agency_of("海东市乐都区人民政府2021年政府信息公开工作年度报告", PORTAL)[1] == "district"
     assert agency_of("2021年政府信息公开工作年度报告", PORTAL)[1] == "district"
@@ -34,11 +35,49 @@ def test_agency_kind():
     assert agency_of("乐都区教育局2021年政府信息公开工作年度报告", PORTAL) == (
         "乐都区教育局",
         "department",
+        None,
     )
     assert agency_of("2021年度乐都区碾伯镇政府信息公开工作年度报告", PORTAL) == (
         "乐都区碾伯镇",
         "department",
+        None,
     )
+
+
+OTHER = parse_registry(
+    {
+        "portals": [
+            {
+                "id": "pingan",
+                "district": "平安区",
+                "division_code": "630203",
+                "city": "海东市",
+                "province": "青海省",
+                "start_urls": ["http://b.gov.cn/ndbg/index.html"],
+            }
+        ]
+    }
+)[0]
+
+
+def test_another_governments_report_is_never_a_department():
+    """Filed under the registry district it names, else `other` with the printed name."""
+    title = "{}2021年政府信息公开工作年度报告"
+    assert agency_of(title.format("海东市平安区"), PORTAL, (OTHER,)) == (
+        "海东市平安区",
+        "district",
+        "630203",
+    )
+    assert agency_of(title.format("平安区卫生健康局"), PORTAL, (OTHER,)) == (
+        "平安区卫生健康局",
+        "department",
+        "630203",
+    )
+    for name in ("西宁市城东区", "城东区", "海东市", "海东市人民政府", "青海省", "湟中县人民政府"):
+        assert agency_of(title.format(name), PORTAL, (OTHER,)) == (name, "other", None)
+    assert agency_of(title.format("平安区"), PORTAL) == ("平安区", "other", None)  # not known
+    assert agency_of(title.format("碾伯镇"), PORTAL)[1] == "department"  # no government named
+    assert agency_of(title.format("乐都区工业园区"), PORTAL)[1] == "department"
 
 
 def test_entry_year_and_tags():

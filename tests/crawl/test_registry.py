@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.portals.registry import RegistryError, load_portals, parse_registry
+from pipeline.portals.registry import (
+    RegistryError,
+    load_portals,
+    move_entry_to_port,
+    parse_registry,
+)
 
 GOOD = {
     "id": "x",
@@ -75,3 +80,37 @@ def test_shipped_registries_load():
     }
     example = load_portals(Path(__file__).resolve().parents[2] / "data" / "portals.example.yaml")
     assert example and all(not p.verified and not p.sample and not p.allow_private for p in example)
+
+
+def test_allowed_hosts_match_the_port():
+    """A bare host means its default ports only; other ports must be listed as host:port."""
+    portal = parse(allowed_hosts=["www.ledu.gov.cn", "127.0.0.2:8765"])[0]
+    assert portal.host_allowed("http://www.ledu.gov.cn/a.pdf")
+    assert portal.host_allowed("https://www.ledu.gov.cn/a.pdf")
+    assert not portal.host_allowed("http://www.ledu.gov.cn:8080/a.pdf")
+    assert portal.host_allowed("http://127.0.0.2:8765/a.pdf")
+    assert not portal.host_allowed("http://127.0.0.2/a.pdf")
+    assert not portal.host_allowed("http://127.0.0.2:6379/")
+    moved = portal.with_port(9999)
+    assert moved.host_allowed("http://www.ledu.gov.cn:9999/xxgk/")  # the start URL's host
+    assert not moved.host_allowed("http://www.ledu.gov.cn:8080/")
+    defaulted = parse(start_urls=["http://127.0.0.9:8765/x/index.html"])[0]
+    assert defaulted.allowed_hosts == ("127.0.0.9:8765",)
+    with pytest.raises(RegistryError, match="port must be a number"):
+        parse(allowed_hosts=["www.ledu.gov.cn:http"])
+
+
+def test_sample_registry_names_its_ports():
+    for portal in load_portals(Settings().portals_file):
+        if portal.sample:
+            assert all(":" in host for host in portal.allowed_hosts)
+            assert not portal.host_allowed(portal.start_urls[0].replace(":8765", ":8766"))
+
+
+def test_an_entry_moves_to_another_port_with_its_allowed_hosts():
+    entry = {**GOOD, "start_urls": ["http://127.0.0.2:8765/x/index.html"]}
+    entry["allowed_hosts"] = ["127.0.0.2:8765", "cdn.example"]
+    moved = move_entry_to_port(entry, 9000)
+    assert moved["start_urls"] == ["http://127.0.0.2:9000/x/index.html"]
+    assert moved["allowed_hosts"] == ["127.0.0.2:9000", "cdn.example"]
+    assert parse_registry({"portals": [moved]})[0].host_allowed("http://127.0.0.2:9000/a.pdf")

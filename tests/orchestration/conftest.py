@@ -11,7 +11,6 @@ import hashlib
 import json
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import pytest
@@ -20,7 +19,7 @@ import yaml
 from assets.definitions import build_definitions
 from pipeline.config import Settings
 from pipeline.extract.validate import findings
-from pipeline.portals.registry import load_portals
+from pipeline.portals.registry import load_portals, move_entry_to_port
 from pipeline.records import CatalogDocument, Listing, catalog_document
 from pipeline.samples.render import render_html, render_text
 from tests.extract.contract_reports import applications, report
@@ -148,10 +147,6 @@ def instance():
 def moved_registry(registry: Path, port: int, out: Path) -> Path:
     """``registry`` with its sample portals moved to ``port`` (a test server's), at ``out``."""
     doc = yaml.safe_load(registry.read_text(encoding="utf-8"))
-    for entry in doc["portals"]:
-        entry["start_urls"] = [
-            urlunsplit(p._replace(netloc=f"{p.hostname}:{port}"))
-            for p in map(urlsplit, entry["start_urls"])
-        ]
+    doc["portals"] = [move_entry_to_port(entry, port) for entry in doc["portals"]]
     out.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out

@@ -11,7 +11,7 @@ from assets.crawl import CRAWL_RETRY, unreachable
 from assets.definitions import build_definitions
 from pipeline.config import Settings
 from pipeline.crawl.runner import PortalResult
-from pipeline.portals.registry import load_portals
+from pipeline.portals.registry import load_portals, move_entry_to_port
 from pipeline.records import FetchErrorRecord, fetch_error_record
 from pipeline.samples.serve import serving
 from pipeline.samples.site import SITE_DIR, ensure_site
@@ -58,6 +58,7 @@ def test_missing_start_page_fails_without_retry(conf, instance, tmp_path):
     doc = yaml.safe_load(conf.portals_file.read_text(encoding="utf-8"))
     [entry] = [e for e in doc["portals"] if e["division_code"] == "630202"]
     with serving(ensure_site(SITE_DIR), port=0) as server:
+        entry = move_entry_to_port(entry, server.port)
         entry["start_urls"] = [f"http://127.0.0.2:{server.port}/no/such/list.html"]
         registry = tmp_path / "portals.yaml"
         registry.write_text(yaml.safe_dump({**doc, "portals": [entry]}, allow_unicode=True))

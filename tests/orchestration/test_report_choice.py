@@ -95,7 +95,7 @@ def test_no_document_is_recorded_as_nothing_expected(conf):
     assert json.loads(manifest.read_text()) == []
 
 
-def test_fingerprint_follows_the_documents(catalog):
+def test_fingerprint_follows_the_documents(catalog, conf):
     first = catalog.document(CODE, 2021, report_page(CODE, 2021))
     other = catalog.document("630203", 2021, report_page("630203", 2021))
     before = document_fingerprint([first, other], CODE, 2021)
@@ -153,7 +153,7 @@ def test_a_batch_of_district_years_is_extracted_as_each_alone(catalog, conf):
     assert {r.sha256 for r in batch[("630203", 2021)]} == {other["sha256"]}
 
 
-def test_grouping_is_one_pass_and_matches_per_district_year(catalog):
+def test_grouping_is_one_pass_and_matches_per_district_year(catalog, conf):
     article = catalog.document(CODE, 2021, LINK_ONLY)
     attachment = catalog.document(
         CODE,

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 from decimal import Decimal
 
 import dagster as dg
 import duckdb
+import pytest
 
 from assets.definitions import build_definitions
-from assets.run import LAUNCHED_BY, run_all
+from assets.run import LAUNCHED_BY, PortTaken, run_all, serve_samples
+from pipeline.portals.registry import load_portals
 from pipeline.samples.facts import load_facts
 from pipeline.samples.serve import serving
 from pipeline.samples.site import SITE_DIR, ensure_site
@@ -109,3 +112,15 @@ def test_sample_graph_stage_by_stage(conf, instance, tmp_path):
     assert {
         k for (a, c, k), e in session.checks.items() if c == "contract_rules" and not e.passed
     } == planted
+
+
+def test_a_taken_port_stops_make_run_with_a_message(conf, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.2", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        registry = moved_registry(conf.portals_file, port, tmp_path / "portals.yaml")
+        with pytest.raises(PortTaken) as stop:
+            serve_samples(load_portals(registry))
+    message = str(stop.value)
+    assert f"port {port}" in message and "GONGKAI_PORTALS" in message
