@@ -40,6 +40,8 @@ class GongkaiSettings(dg.ConfigurableResource):
     user_agent: str | None = None
     reader_timeout: str | None = None
     reader_memory_mb: str | None = None
+    ocr_memory_mb: str | None = None
+    ocr_page_timeout: str | None = None
     extracted_dir: str | None = None
     max_failure_rate: str | None = None
     min_rank_base: str | None = None

@@ -117,6 +117,8 @@ class Settings:
     user_agent: str = USER_AGENT
     reader_timeout: float = 60.0  # seconds per PDF/Word document in the isolated reader
     reader_memory_mb: int = 1024  # address-space cap of the isolated reader process
+    ocr_memory_mb: int = 2048  # address-space cap of an OCR job (ONNX runtime + models)
+    ocr_page_timeout: float = 30.0  # seconds of OCR per page before the document fails
     extracted_dir: Path = OUT_DIR / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
     report_dir: Path = OUT_DIR / "report"  # the comparison report's HTML pages
@@ -179,6 +181,8 @@ VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "GONGKAI_READER_TIMEOUT": ("reader_timeout", _positive),
     # below about 200 MB the worker cannot even import its parsers
     "GONGKAI_READER_MEMORY_MB": ("reader_memory_mb", _at_least(_int, 256, " MB")),
+    "GONGKAI_OCR_MEMORY_MB": ("ocr_memory_mb", _at_least(_int, 256, " MB")),
+    "GONGKAI_OCR_PAGE_TIMEOUT": ("ocr_page_timeout", _positive),
     "GONGKAI_EXTRACTED_DIR": ("extracted_dir", _path),
     "GONGKAI_MAX_FAILURE_RATE": ("max_failure_rate", _share),
     "GONGKAI_MIN_RANK_BASE": ("min_rank_base", _non_negative),

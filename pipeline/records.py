@@ -69,7 +69,7 @@ class Listing:
     year: int | None
     agency: str
     agency_kind: str  # "district" | "department" | "other" (a government not in the registry)
-    role: str  # "article" | "attachment"
+    role: str  # "article" | "attachment" | "image" (a picture in the article's body)
     parent_url: str | None = None
     division_code: str | None = None  # another registry district's, when the title names it
 
@@ -220,6 +220,7 @@ class SourceInfo(TypedDict):
     sha256: str | None
     format: str | None
     url: NotRequired[str | None]  # the catalog's URL, added when the report is chosen
+    ocr: NotRequired[bool]  # true when the tables were read from images by OCR
 
 
 class PrintedReport(TypedDict):

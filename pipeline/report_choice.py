@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -110,8 +110,8 @@ DistrictYear = tuple[str, int]
 
 
 def report_index(documents: list[dict]) -> dict[DistrictYear, list[list[dict]]]:
-    """Catalog records grouped per article ([article, *attachments]), per district × year, in
-    one pass over the records (a national catalog holds hundreds of thousands).
+    """Catalog records grouped per article ([article, *attachments and images]), per district ×
+    year, in one pass over the records (a national catalog holds hundreds of thousands).
 
     An article republished under another URL with the same bytes (a portal moved, a list
     page's link changed) is one report: of groups with the same documents, the one seen last
@@ -122,7 +122,7 @@ def report_index(documents: list[dict]) -> dict[DistrictYear, list[list[dict]]]:
         if doc.get("role", "article") == "article":
             articles[(doc.get("division_code"), doc["url"])] = [doc]
     for doc in documents:
-        if doc.get("role") == "attachment":
+        if doc.get("role") in ("attachment", "image"):
             group = articles.get((doc.get("division_code"), doc.get("parent_url")))
             if group is not None:
                 group.append(doc)
@@ -158,16 +158,17 @@ def _atomic_json(path: Path, payload) -> None:
 
 
 def _extract(
-    record: dict, conf: Settings, pool: ReaderPool, out: Path
+    record: dict, conf: Settings, pool: ReaderPool, out: Path, images: Sequence[dict] = ()
 ) -> tuple[ExtractionResult, str | None]:
-    """Extract one archived document into ``out``; a missing or altered archive file is our
-    fault, and an altered one is not used: the hash computed while extracting must be the
-    catalog's (the crawl checks only names and sizes)."""
+    """Extract one archived document into ``out`` (an article with the images its body shows);
+    a missing or altered archive file is our fault, and an altered one is not used: the hash
+    computed while extracting must be the catalog's (the crawl checks only names and sizes)."""
     path = conf.archive_dir / record.get("archive_path", "")
     fault = None
     if not record.get("archive_path") or not path.is_file():
         fault = f"archived file missing: {path}"
-    document = extract_path(path, pool=pool)
+    pictures = [conf.archive_dir / i["archive_path"] for i in images if i.get("archive_path")]
+    document = extract_path(path, pool=pool, images=[p for p in pictures if p.is_file()])
     sha = (document.get("source") or {}).get("sha256")
     if fault is None and sha != record.get("sha256"):
         fault = f"archive file {path} has sha256 {sha}, catalog says {record.get('sha256')}"
@@ -236,6 +237,15 @@ def choose_report(
     )
 
 
+def _images(group: list[dict]) -> list[dict]:
+    """The pictures of an article's body: read with the article, never candidates themselves."""
+    return [r for r in group if r.get("role") == "image"]
+
+
+def _candidates(group: list[dict]) -> list[dict]:
+    return [r for r in group if r.get("role") != "image"]
+
+
 def district_year_dir(division_code: str, year: int, conf: Settings) -> Path:
     return conf.extracted_dir / division_code / str(year)
 
@@ -260,18 +270,21 @@ def extract_district_years(
     index = report_index(documents)
     batch = {key: index.get(key, []) for key in district_years}
     jobs = [
-        (record, district_year_dir(*key, conf))
+        (record, district_year_dir(*key, conf), _images(group) if record is group[0] else ())
         for key, groups in batch.items()
         for group in groups
-        for record in group
+        for record in _candidates(group)
     ]
     results: dict[DistrictYear, list[ReportResult]] = {}
     with ThreadPoolExecutor(2 * pool.size, thread_name_prefix="extract") as threads:
-        extracted = threads.map(lambda job: _extract(job[0], conf, pool, job[1]), jobs)
+        extracted = threads.map(lambda job: _extract(job[0], conf, pool, *job[1:]), jobs)
         for key, groups in batch.items():
             out = district_year_dir(*key, conf)
             results[key] = [
-                choose_report(group, [next(extracted) for _ in group], out) for group in groups
+                choose_report(
+                    _candidates(group), [next(extracted) for _ in _candidates(group)], out
+                )
+                for group in groups
             ]
             _atomic_json(out / MANIFEST, [asdict(r) for r in results[key]])
     return results

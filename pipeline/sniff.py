@@ -11,9 +11,11 @@ EXTENSIONS = {
     "doc": ".doc",
     "wps": ".wps",
     "text": ".txt",
+    "image": ".img",
     "unknown": ".bin",
 }
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 HTML_MARKS = (
     b"<!doctype html",
     b"<html",
@@ -27,12 +29,19 @@ HTML_MARKS = (
 )
 
 
+def is_image(data: bytes) -> bool:
+    """PNG, JPEG, GIF or WebP, from the first bytes."""
+    return data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
 def sniff(data: bytes) -> str:
     head = data[:2048]
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in head else "unknown"
+    if is_image(head):  # a picture archived with its article (a table pasted as a screenshot)
+        return "image"
     if head.startswith(OLE):
         if "WordDocument".encode("utf-16-le") in data[:65536]:
             return "doc"

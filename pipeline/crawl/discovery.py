@@ -85,6 +85,34 @@ def attachments(data: bytes, base: str, charset: str | None = None) -> list[tupl
     return list(found.items())
 
 
+BODY_CLASS = re.compile(r"TRS_Editor|article|content|zoom|detail|main", re.I)
+
+
+def body_images(data: bytes, base: str, charset: str | None = None) -> list[str]:
+    """Absolute URLs of the images an article's body shows (tables pasted as screenshots), in
+    page order, first occurrence kept. When the page has an article container (``TRS_Editor``,
+    ``article_content``, ``zoom`` …) with images, only its images count: logos stay out."""
+    root = parse_html(data, charset)
+    if root is None:
+        return []
+    containers = [
+        el
+        for el in root.iter("div", "article", "section", "td")
+        if BODY_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+        and next(el.iter("img"), None) is not None
+    ]
+    scope = containers[-1] if containers else root  # nested containers: the innermost
+    found: dict[str, None] = {}
+    for img in scope.iter("img"):
+        raw = (img.get("src") or img.get("data-src") or "").strip()
+        if not raw or raw.startswith("data:"):
+            continue
+        url = canonical(urljoin(base, raw))
+        if urlsplit(url).scheme in ("http", "https"):
+            found.setdefault(url, None)
+    return list(found)
+
+
 TAGS = re.compile(r"^(?:\s*(?:【[^】]{0,8}】|\[[^\]]{0,8}\]))+")
 _PUNCT = "《》〈〉“”\"'（）()【】[]　 -—:：,，、"
 GOVERNMENT = ("人民政府", "政府")

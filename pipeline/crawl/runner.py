@@ -24,11 +24,12 @@ from protego import Protego
 from pipeline.config import Settings
 from pipeline.crawl.archive import TMP, Archive
 from pipeline.crawl.catalog import PortalCatalog, utcnow
-from pipeline.crawl.discovery import Entry, attachments, entry_for
+from pipeline.crawl.discovery import Entry, attachments, body_images, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher, Response
 from pipeline.crawl.published import article_date, list_dates, publication
 from pipeline.decode import decode_bytes
+from pipeline.images import MAX_ARTICLE_IMAGES, MAX_IMAGE_BYTES
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
 from pipeline.portals.links import page_links
@@ -337,6 +338,20 @@ class PortalCrawl:
             return body, charset, {**known, "change": "unchanged"}
         sha = resp.sha256 or ""
         sniffed = sniff(resp.head)
+        if listing is not None and listing.role == "image":
+            if resp.size > MAX_IMAGE_BYTES:
+                self._record_error(
+                    url,
+                    FetchError(
+                        "too_large",
+                        f"image of {resp.size} bytes exceeds {MAX_IMAGE_BYTES}",
+                        retryable=False,
+                        attempts=0,
+                    ),
+                )
+                return None
+            if sniffed != "image":
+                return None  # a placeholder page where a picture was linked: nothing to read
         body = self._page_bytes(self._parsed(kind, listing, sniffed), resp.size, path=resp.path)
         etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
         entries = self._entries_sha256(body, url, charset) if kind == "list_page" else None
@@ -490,6 +505,10 @@ class PortalCrawl:
                     self._document(
                         PageRequest(url), entry, "attachment", req.url, label or entry.title
                     )
+                for url in body_images(markup, entry.url, got[1])[:MAX_ARTICLE_IMAGES]:
+                    if url not in done:
+                        done.add(url)
+                        self._document(PageRequest(url), entry, "image", req.url, entry.title)
             path = self.catalog.finish(self.fetcher.slots.blocked())
             self.result.run_file = str(path) if path else None
         finally:

@@ -15,17 +15,20 @@ from functools import partial
 from pathlib import Path
 
 from pipeline import contract
+from pipeline.config import settings
 from pipeline.extract.grid import Reading
 from pipeline.extract.html import read_html
-from pipeline.extract.isolation import ReaderPool, shared_pool
+from pipeline.extract.isolation import Limits, ReaderPool, shared_pool
 from pipeline.extract.labels import ANNUAL_WORDS, PRE_2019_WORDS, REPORT_WORDS
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
 from pipeline.extract.narrative import narrative
 from pipeline.extract.text import read_text
 from pipeline.extract.validate import findings as rule_findings
+from pipeline.extract.validate import ocr_findings
 from pipeline.extract.values import normalize_cell
 from pipeline.extract.word import read_binary_word
+from pipeline.images import MAX_ARTICLE_IMAGES, pack_images
 from pipeline.records import ExtractionResult
 from pipeline.sniff import sniff
 
@@ -36,6 +39,9 @@ from pipeline.sniff import sniff
 READERS: dict[str, Callable[[bytes], Reading]] = {"html": read_html, "text": read_text}
 ISOLATED = {"pdf": "pipeline.extract.pdf:read_pdf", "docx": "pipeline.extract.word:read_docx"}
 CONVERTED = ("doc", "wps")
+OCR_PDF = "pipeline.extract.ocr:read_scanned_pdf"
+OCR_IMAGES = "pipeline.extract.ocr:read_table_images"
+SCANNED = "no text layer"  # the PDF reader's verdict for pages that are images only
 # HTML and text are parsed in this process: their size bounds the parse tree (about 10-15× the
 # bytes with lxml), the cell budgets of pipeline.extract.grid bound the grids. Real pages are
 # under 1 MB; Word-exported ones reach 350 KB.
@@ -76,6 +82,8 @@ def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Read
     """The reader's Reading for ``fmt`` (``pool`` for PDF/Word), None when no reader exists."""
     if fmt in READERS:
         return READERS[fmt](data)
+    if fmt == "pdf":
+        return read_pdf(data, pool or shared_pool())
     if fmt in ISOLATED:
         return (pool or shared_pool()).read(ISOLATED[fmt], data, fmt)
     if fmt in CONVERTED:
@@ -86,15 +94,59 @@ def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Read
     return None
 
 
+def read_pdf(data: bytes, pool: ReaderPool) -> Reading:
+    """A PDF read from its text layer, or by OCR (in the pool, under the OCR limits) when it has
+    none (a scanned report) or when a report's tables are not in it (pasted as images)."""
+    doc = pool.read(ISOLATED["pdf"], data, "pdf")
+    scanned = doc.verdict is not None and doc.verdict[1].startswith(SCANNED)
+    image_tables = doc.verdict is None and not doc.grids and _is_report(doc.text, False)
+    if not (scanned or image_tables):
+        return doc
+    read = pool.read(OCR_PDF, data, "pdf", Limits.ocr(settings()))
+    if read.fault or scanned or (read.verdict is not None and read.verdict[0] == "failed"):
+        return read
+    if not read.grids:
+        return doc
+    read.text = f"{doc.text}\n{read.text}"
+    read.title = doc.title or read.title
+    return read
+
+
+def with_image_tables(doc: Reading, images: list[bytes], pool: ReaderPool) -> Reading:
+    """``doc`` plus the ruled tables OCR finds in ``images``, when its own grids lack a table."""
+    if len(map_grids(doc.grids).tables_found()) == len(contract.TABLES):
+        return doc
+    payload = pack_images(images[:MAX_ARTICLE_IMAGES])
+    read = pool.read(OCR_IMAGES, payload, doc.format, Limits.ocr(settings()))
+    if read.verdict is not None and read.verdict[0] == "failed":
+        doc.errors.append(f"OCR of the article's images failed: {read.verdict[1]}")
+        doc.fault = doc.fault or read.fault
+        return doc
+    if not read.grids:
+        return doc
+    offset = len(doc.grids)
+    for grid in read.grids:
+        for row in grid:
+            for cell in row:
+                cell.table += offset
+    doc.grids.extend(read.grids)
+    doc.text = f"{doc.text}\n{read.text}"
+    doc.ocr = True
+    return doc
+
+
 def extract_bytes(
     data: bytes,
     *,
     path: str | None = None,
     fmt: str | None = None,
     pool: ReaderPool | None = None,
+    images: list[bytes] | None = None,
 ) -> ExtractionResult:
     """Extract one document held in memory. ``path`` is recorded and used as a name hint;
-    ``pool`` parses PDF/Word (default: the process-wide pool).
+    ``pool`` parses PDF/Word and runs OCR (default: the process-wide pool). ``images`` are the
+    pictures the article shows, in page order (archived with it by the crawler): when its
+    markup does not hold all three tables, their ruled tables are read by OCR.
 
     Besides the contract's keys the result carries ``pipeline_fault``: true when our code or its
     limits failed (a reader crashed, timed out or ran out of memory), not the document.
@@ -122,6 +174,8 @@ def extract_bytes(
         )
     if doc is None:
         return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
+    if images and fmt in READERS and doc.verdict is None:
+        doc = with_image_tables(doc, images, pool or shared_pool())
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
@@ -132,12 +186,14 @@ def assemble(doc: Reading, result: ExtractionResult, path: str | None) -> Extrac
     result["report"] = {"agency": meta.agency, "year": meta.year, "title": meta.title}
     # extra key (the contract allows them): the prose outside the tables, every page of it
     result["text"] = narrative(doc.text)
+    if doc.ocr:
+        result["source"]["ocr"] = True
     if doc.verdict is not None:
         result["status"], reason = doc.verdict
         result["errors"] = [reason, *doc.errors]
         return result
     try:
-        mapping = map_grids(doc.grids)
+        mapping = map_grids(doc.grids, meta.year)
     except Exception as exc:  # a mapper bug: ours to fix, never the document's
         result["errors"] = [f"template mapping failed: {type(exc).__name__}: {exc}"]
         result["pipeline_fault"] = True
@@ -169,7 +225,17 @@ def assemble(doc: Reading, result: ExtractionResult, path: str | None) -> Extrac
         "active_disclosure": mapping.clause_one_format,
         "other_handling": mapping.other_handling,
     }
-    result["findings"] = mapping.invalid + rule_findings(mapping.applications, mapping.appeals)
+    result["findings"] = (
+        mapping.invalid
+        + rule_findings(mapping.applications, mapping.appeals)
+        + ocr_findings(
+            {
+                "active_disclosure": mapping.active_disclosure,
+                "applications": mapping.applications,
+                "appeals": mapping.appeals,
+            }
+        )
+    )
     missing = [t for t in contract.TABLES if t not in found]
     if missing:
         result["status"] = "partial"
@@ -183,17 +249,23 @@ def assemble(doc: Reading, result: ExtractionResult, path: str | None) -> Extrac
 
 
 def extract_path(
-    path: str | Path, fmt: str | None = None, *, pool: ReaderPool | None = None
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    pool: ReaderPool | None = None,
+    images: list[Path] | None = None,
 ) -> ExtractionResult:
-    """Extract one file; an unreadable file is a ``failed`` result, not an exception."""
+    """Extract one file (with the images its article shows); an unreadable file is a
+    ``failed`` result, not an exception."""
     path = Path(path)
     try:
         data = path.read_bytes()
+        pictures = [p.read_bytes() for p in images or []]
     except OSError as exc:
         return _failed(
-            str(path), None, fmt, f"cannot read {path}: {exc.strerror or exc}", fault=True
+            str(path), None, fmt, f"cannot read {exc.filename}: {exc.strerror or exc}", fault=True
         )
-    return extract_bytes(data, path=str(path), fmt=fmt, pool=pool)
+    return extract_bytes(data, path=str(path), fmt=fmt, pool=pool, images=pictures)
 
 
 def extract_paths(

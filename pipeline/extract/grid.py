@@ -56,6 +56,7 @@ class Cell:
     col: int  # 0-based column index in that grid
     source: int  # identity of the printed cell; merged-cell copies share it
     page: int | None = None  # 1-based PDF page the cell was printed on
+    ocr_confidence: float | None = None  # 0-1 when the text was read by OCR from an image
 
     def provenance(self) -> dict:
         where = {"table": self.table, "row": self.row, "col": self.col}
@@ -87,6 +88,7 @@ class Reading:
     # hit the time or memory limit of the isolated worker. Operators rerun these; they do not
     # blame the portal.
     fault: bool = False
+    ocr: bool = False  # the tables were read from images by OCR
 
 
 class GridBuilder:

@@ -55,7 +55,10 @@ MEMORY_MB = 1024
 SWITCH_INTERVAL_S = 0.0005
 MAX_JOBS = 200  # recycle the worker now and then: CPython rarely returns freed memory
 PRELOAD = ("pipeline.extract.pdf:read_pdf", "pipeline.extract.word:read_docx")
-READERS = frozenset(PRELOAD)  # the allow-list: nothing else runs in a worker
+# OCR jobs (loaded on a worker's first OCR job, the models then kept) run under Limits.ocr
+OCR_READERS = ("pipeline.extract.ocr:read_scanned_pdf", "pipeline.extract.ocr:read_table_images")
+READERS = frozenset(PRELOAD + OCR_READERS)  # the allow-list: nothing else runs in a worker
+OCR_JOB_PAGES = 10  # an OCR job's time limit covers this many pages at the per-page limit
 PARENT_POLL_S = 0.5  # how often the fallback watcher checks that the parent is alive
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 HEADROOM = 0.8  # recycle a worker whose address space exceeds this share of the next job's cap
@@ -75,6 +78,12 @@ class Limits:
     def of(cls, conf: Settings) -> Limits:
         """The PDF/Word reader limits (``GONGKAI_READER_MEMORY_MB``, ``GONGKAI_READER_TIMEOUT``)."""
         return cls(conf.reader_memory_mb, conf.reader_timeout)
+
+    @classmethod
+    def ocr(cls, conf: Settings) -> Limits:
+        """OCR limits: ``GONGKAI_OCR_MEMORY_MB`` (the ONNX runtime and models need more than a
+        PDF parse); the reader itself stops at ``GONGKAI_OCR_PAGE_TIMEOUT`` per page."""
+        return cls(conf.ocr_memory_mb, conf.ocr_page_timeout * OCR_JOB_PAGES)
 
 
 # --- wire format ---------------------------------------------------------------------------
@@ -97,7 +106,10 @@ def _read_frame(stream) -> bytes | None:
 def document_to_dict(doc: Reading) -> dict:
     out = {f.name: getattr(doc, f.name) for f in fields(doc) if f.name != "grids"}
     out["grids"] = [
-        [[[c.text, c.table, c.row, c.col, c.source, c.page] for c in row] for row in grid]
+        [
+            [[c.text, c.table, c.row, c.col, c.source, c.page, c.ocr_confidence] for c in row]
+            for row in grid
+        ]
         for grid in doc.grids
     ]
     return out

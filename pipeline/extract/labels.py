@@ -4,12 +4,19 @@ Labels are matched on normalised text (NFKC, no whitespace, numbering stripped) 
 that carry their meaning, so `1、` / `1.` / `1．`, full and half width, line breaks inside a
 label, `行政规范性文件` and known typos (`其他法律行政止公开`) all land on the same code.
 Every reader's grids go through these tables; add a synonym here, never in a reader.
+
+Labels read by OCR come with its typical confusions: a look-alike character (形近字: 己/已,
+末/未), a dropped or extra character or punctuation. A label no word matches is compared with
+the printed template labels, and one that is nearly the same (``FUZZY_RATIO``) is taken.
 """
 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
+from functools import cache
 
+from pipeline import contract
 from pipeline.extract.values import normalize_cell
 
 # Leading numbering: 一、 (一) 1. 1、 1． ①; NFKC has already made brackets and dots half width.
@@ -77,6 +84,27 @@ def label_key(text: str) -> str:
     return NUMBERING.sub("", normalize_cell(text))
 
 
+FUZZY_RATIO = 0.8  # similarity to a template label above which an unmatched label is taken
+FUZZY_MIN_LENGTH = 4  # shorter labels are matched by their words only
+
+
+def _closest(key: str, labels: dict[str, str]) -> str | None:
+    """The code whose template label ``key`` nearly is (one OCR slip in five characters)."""
+    if len(key) < FUZZY_MIN_LENGTH:
+        return None
+    best, best_ratio = None, FUZZY_RATIO
+    for code, label in _keys(tuple(labels.items())):
+        ratio = SequenceMatcher(None, key, label).ratio()
+        if ratio >= best_ratio:
+            best, best_ratio = code, ratio
+    return best
+
+
+@cache
+def _keys(labels: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((code, label_key(label)) for code, label in labels)
+
+
 # --- sections -------------------------------------------------------------------------------
 MAX_HEADING = 40  # longer cells are narrative paragraphs, which mention table names in passing
 
@@ -133,7 +161,7 @@ def ad_item(norm: str) -> str | None:
     for code, words in AD_ITEM_WORDS:
         if any(word in key for word in words):
             return code
-    return None
+    return _closest(key, contract.AD_ITEMS)
 
 
 def ad_measure(norm: str) -> str | None:
@@ -143,7 +171,7 @@ def ad_measure(norm: str) -> str | None:
     for code, words in AD_MEASURE_WORDS:
         if any(word in key for word in words):
             return code
-    return None
+    return _closest(key, contract.AD_MEASURES)
 
 
 # --- table 三 ------------------------------------------------------------------------------
@@ -186,7 +214,8 @@ def outcome_group(norm: str) -> str | None:
     if len(key) > MAX_LABEL:
         return None
     for code, words in GROUP_WORDS:
-        if any(key.startswith(word) or key == word for word in words):
+        # a short label that holds the group's words is the group (OCR may add stray marks)
+        if any(key.startswith(word) or (word in key and len(key) <= 12) for word in words):
             return code
     return None
 
@@ -201,7 +230,9 @@ def outcome(norm: str, group: str | None) -> str | None:
     for code, words in OUTCOME_WORDS:
         if any(word in key for word in words):
             return code
-    return None
+    return _closest(
+        key, {o: label for o, label in contract.OUTCOMES.items() if o != "other_reasons"}
+    )
 
 
 # --- table 四 ------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ REQUESTER_ORDER = tuple(contract.REQUESTERS)
 PROCEEDING_ORDER = tuple(contract.PROCEEDINGS)
 RESULT_ORDER = tuple(contract.RESULTS)
 APPEAL_CELLS = len(PROCEEDING_ORDER) * len(RESULT_ORDER)
+CLAUSE_ONE_ITEMS = frozenset(contract.AD_CLAUSES["一"][0])
+CLAUSE_ONE_WIDTH = len(contract.AD_CLAUSES["一"][1])  # both formats print three columns
 
 
 @dataclass
@@ -53,6 +55,8 @@ def _entry(mapping: Mapping, table: str, keys: dict, cell: Cell) -> dict:
     entry["value"], problem = parse_value(cell.text, column)
     entry["raw"] = " ".join(cell.text.split())
     entry.update(cell.provenance())
+    if cell.ocr_confidence is not None:
+        entry["ocr_confidence"] = cell.ocr_confidence
     if problem:
         shown = entry["raw"] if len(entry["raw"]) <= 40 else entry["raw"][:40] + "…"
         mapping.invalid.append(
@@ -100,6 +104,8 @@ class _Walker:
         self.appeal_values: list[Cell] = []
         self.result_order: list[str] = []
         self.seen: set[tuple[str, str, str]] = set()
+        # 第二十条第（一）项 rows whose header does not say 2019 or 2021 (both are 3 wide)
+        self.unheaded_clause_one: list[tuple[str, list[Cell]]] = []
 
     # -- driving ---------------------------------------------------------------------------
     def row(self, row: list[Cell]) -> None:
@@ -139,6 +145,9 @@ class _Walker:
             self._ad_values(row_item, values)
         elif self.section == "applications" and row_outcome:
             self._apps_values(row_outcome, values)
+        elif self.section == "applications" and label_cells and len(values) == len(REQUESTER_ORDER):
+            label = " ".join(normalize_cell(c.text) for c in label_cells)
+            self.out.errors.append(f"table 三: row label {label!r} not recognised; row skipped")
         elif self.section == "appeals":
             self.appeal_values.extend(values)
 
@@ -167,7 +176,14 @@ class _Walker:
         return None
 
     def _ad_values(self, item: str, values: list[Cell]) -> None:
+        values = _unpadded(values, len(self.measures)) if self.measures else values
+        if not self.measures and item in CLAUSE_ONE_ITEMS and len(values) == CLAUSE_ONE_WIDTH:
+            self.unheaded_clause_one.append((item, values))
+            return
         measures = self.measures or self._default_measures(item, len(values))
+        self._ad_store(item, measures, values)
+
+    def _ad_store(self, item: str, measures: list[str], values: list[Cell]) -> None:
         if len(values) != len(measures):
             self.out.errors.append(
                 f"table 二: row {item} has {len(values)} values for {len(measures)} columns "
@@ -193,6 +209,29 @@ class _Walker:
                     if len(measures) == count:
                         return list(measures)
         return []
+
+    def _clause_one_format(self, year: int | None) -> tuple[tuple[str, ...], str]:
+        """Columns for 第二十条第（一）项 rows printed without a header that names them.
+
+        Rows only one format has decide (其他对外管理服务事项 and 政府集中采购 exist only in
+        2019, a money amount for 行政事业性收费 only in 2021), then the report year.
+        """
+        _items, m2019, m2021 = contract.AD_CLAUSES["一"]
+        found = {(e["item"], e["measure"]) for e in self.out.active_disclosure}
+        items = {item for item, _ in found}
+        if items & {"other_services", "procurement"}:
+            return m2019, "table 二 prints 其他对外管理服务事项 or 政府集中采购 (2019 format only)"
+        if ("fees", "amount_wan_yuan") in found:
+            return m2021, "table 二 prints a 行政事业性收费 amount (2021 format only)"
+        if ("fees", "items_prev_year") in found:
+            return m2019, "table 二 counts 行政事业性收费 items (2019 format only)"
+        if year is not None:
+            fmt = m2021 if year >= 2021 else m2019
+            return (
+                fmt,
+                f"the report covers {year} ({'2021 and later' if year >= 2021 else 'before 2021'})",
+            )
+        return m2021, "neither the rows nor the report year tell; the current format assumed"
 
     # -- table 三 ---------------------------------------------------------------------------
     def _apps_label(self, norm: str) -> str | None:
@@ -229,7 +268,16 @@ class _Walker:
             )
 
     # -- table 四 ---------------------------------------------------------------------------
-    def finish(self) -> Mapping:
+    def finish(self, year: int | None = None) -> Mapping:
+        if self.unheaded_clause_one:
+            measures, why = self._clause_one_format(year)
+            fmt = contract.sub_table_format("regulations", measures)
+            self.out.errors.append(
+                f"table 二: 第二十条第（一）项 has no header naming its columns; read as the "
+                f"{fmt} format because {why}"
+            )
+            for item, values in self.unheaded_clause_one:
+                self._ad_store(item, list(measures), values)
         values = self.appeal_values
         if values:
             if len(values) != APPEAL_CELLS:
@@ -250,10 +298,22 @@ class _Walker:
         return self.out
 
 
-def map_grids(grids: list[Grid]) -> Mapping:
-    """Map every row of every grid, in document order, to contract entries."""
+def _unpadded(values: list[Cell], width: int) -> list[Cell]:
+    """Drop empty trailing slots beyond ``width``: a text table pads a narrow sub-table's rows
+    to the widest row (``| 行政许可 | 7032 | | |``)."""
+    while len(values) > width and not values[-1].text.strip():
+        values = values[:-1]
+    return values
+
+
+def map_grids(grids: list[Grid], year: int | None = None) -> Mapping:
+    """Map every row of every grid, in document order, to contract entries.
+
+    ``year`` (the year the report covers) only decides the columns of a 第二十条第（一）项 whose
+    header does not name them, when no row of table 二 tells the format.
+    """
     walker = _Walker()
     for grid in grids:
         for row in grid:
             walker.row(row)
-    return walker.finish()
+    return walker.finish(year)

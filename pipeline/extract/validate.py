@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from pipeline import contract
 
+# A cell OCR read with a lower confidence is an ``ocr_uncertain`` finding. Measured on scans of
+# the shared reports (bench/bench_ocr.py): at 200 dpi every cell scored above it; the wrong
+# reads at 150 dpi with noise scored below it.
+OCR_CONFIDENCE_THRESHOLD = 0.90
+
 
 def _fmt(x: float | int) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
@@ -82,4 +87,27 @@ def findings(applications: list[dict], appeals: list[dict]) -> list[dict]:
         f = _check("appeal_sum", f"appeals/{proceeding}", parts, row.get("total"), "total", True)
         if f:
             out.append(f)
+    return out
+
+
+def ocr_findings(tables: dict[str, list[dict]]) -> list[dict]:
+    """One ``ocr_uncertain`` finding per cell read by OCR below the confidence threshold."""
+    out = []
+    for table, entries in tables.items():
+        a, b = contract.ENTRY_KEYS[table]
+        for e in entries:
+            confidence = e.get("ocr_confidence")
+            if confidence is None or confidence >= OCR_CONFIDENCE_THRESHOLD:
+                continue
+            where = f"{table}/{e[a]}/{e[b]}"
+            place = f"page {e['page']}, " if e.get("page") else ""
+            out.append(
+                {
+                    "rule": "ocr_uncertain",
+                    "where": where,
+                    "message": f"OCR read {e['raw']!r} ({place}grid {e.get('table')} row "
+                    f"{e.get('row')} col {e.get('col')}) with confidence {confidence:.2f}, "
+                    f"below {OCR_CONFIDENCE_THRESHOLD:.2f}",
+                }
+            )
     return out

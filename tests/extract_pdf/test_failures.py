@@ -15,10 +15,13 @@ def _good() -> bytes:
     return render_pdf(report())
 
 
-def test_scanned_report_needs_ocr():
+def test_scan_without_ruled_tables_is_unsupported_after_ocr():
     result = extract_bytes(scanned_pdf(), path="scan.pdf")
     assert result["status"] == "unsupported"
-    assert result["errors"][0] == "no text layer: scanned report, needs OCR"
+    assert result["errors"][0] == (
+        "no text layer: scanned report, and OCR found no ruled table on its pages"
+    )
+    assert result["source"]["ocr"] is True
 
 
 def test_corrupt_file_fails_with_reason():
