@@ -44,6 +44,7 @@ class GongkaiSettings(dg.ConfigurableResource):
     max_failure_rate: str | None = None
     min_rank_base: str | None = None
     workers: str | None = None
+    report_dir: str | None = None
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> GongkaiSettings:

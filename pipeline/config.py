@@ -120,6 +120,7 @@ class Settings:
     extracted_dir: Path = OUT_DIR / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
     min_rank_base: int = 10  # a rate with a smaller denominator is not ranked (city_ranking)
+    report_dir: Path = OUT_DIR / "report"  # the comparison report's HTML pages
     workers: int = field(default_factory=_cores)  # isolated extraction workers (one per core)
 
     @property
@@ -182,6 +183,7 @@ VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "GONGKAI_MAX_FAILURE_RATE": ("max_failure_rate", _share),
     "GONGKAI_MIN_RANK_BASE": ("min_rank_base", _non_negative),
     "GONGKAI_WORKERS": ("workers", _workers),
+    "GONGKAI_REPORT_DIR": ("report_dir", _path),
 }
 
 
