@@ -6,7 +6,19 @@ STAMP  := $(VENV)/.installed
 
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: run test bench ui lint export clean
+.PHONY: run test bench ui lint export report clean
+
+# Debian packages, installed only when missing: a CJK font for the charts' Chinese labels, and
+# Chromium for the real-browser test of the report (Playwright drives it; it never downloads one).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+CHROMIUM := /usr/bin/chromium
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
+
+$(CJK_FONT):
+	$(APT_INSTALL) fonts-noto-cjk || (apt-get update -q && $(APT_INSTALL) fonts-noto-cjk)
+
+$(CHROMIUM):
+	$(APT_INSTALL) chromium || (apt-get update -q && $(APT_INSTALL) chromium)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,10 +26,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(CJK_FONT)
 	$(PY) -m assets.run
 
-test: lint
+test: lint $(CJK_FONT) $(CHROMIUM)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -39,6 +51,10 @@ lint: $(STAMP)
 
 export: $(STAMP)
 	$(PY) -m pipeline warehouse export
+
+# The comparison report (HTML pages with charts) from the analyst copy; `make run` builds it too.
+report: $(STAMP) $(CJK_FONT)
+	$(PY) -m pipeline report
 
 # Generated output and the Dagster instance's history (its dagster.yaml stays).
 clean:

@@ -15,6 +15,7 @@ import json
 import dagster as dg
 
 from assets.extract import EXTRACTED_REPORTS, FINGERPRINT
+from assets.names import Names, district_label, district_names, district_year_label
 from assets.partitions import Layout, district_year_key
 from pipeline.config import Settings
 from pipeline.crawl.catalog import current_documents
@@ -22,26 +23,28 @@ from pipeline.flow import catalog_changes, catalog_positions
 from pipeline.report_choice import document_fingerprint
 
 PORTAL_TAG = "gongkai/portal"
+DISTRICT_TAG = "gongkai/district"  # the district's name: the Runs list shows tags
 NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE = "Asia/Shanghai"
 CRAWL_JOB, EXTRACT_LOAD_JOB, MARTS_JOB = "crawl_portals", "extract_and_load", "marts_and_publish"
 
 
-def _portal_tags(division_code: str) -> dict[str, str]:
-    """The tag the instance limits to one run per value (dagster.yaml)."""
-    return {PORTAL_TAG: division_code}
+def _portal_tags(division_code: str, names: Names) -> dict[str, str]:
+    """The tag the instance limits to one run per value (dagster.yaml), and the name."""
+    return {PORTAL_TAG: division_code, DISTRICT_TAG: district_label(division_code, names)}
 
 
 def build_jobs(
     layout: Layout, mart_keys: list[dg.AssetKey]
 ) -> list[dg.UnresolvedAssetJobDefinition]:
+    names = district_names(layout.portals)
     crawl_job = dg.define_asset_job(
         CRAWL_JOB,
         selection=dg.AssetSelection.assets("portal_documents"),
         config=dg.PartitionedConfig(
             partitions_def=layout.districts,
             run_config_for_partition_key_fn=lambda _key: {},
-            tags_for_partition_key_fn=_portal_tags,
+            tags_for_partition_key_fn=lambda code: _portal_tags(code, names),
         ),
         description="Crawl one district's portal (one run per district partition).",
     )
@@ -53,13 +56,17 @@ def build_jobs(
     )
     marts_job = dg.define_asset_job(
         MARTS_JOB,
-        selection=dg.AssetSelection.assets("warehouse_catalog", *mart_keys, "analyst_copy"),
-        description="Catalog tables, every mart and the analyst copy, in one run.",
+        selection=dg.AssetSelection.assets(
+            "warehouse_catalog", *mart_keys, "analyst_copy", "comparison_report"
+        ),
+        description="Catalog tables, every mart, the analyst copy and the comparison report.",
     )
     return [crawl_job, extract_load_job, marts_job]
 
 
 def build_nightly_crawl(layout: Layout) -> dg.ScheduleDefinition:
+    names = district_names(layout.portals)
+
     @dg.schedule(
         job_name=CRAWL_JOB,
         cron_schedule=NIGHTLY_CRON,
@@ -77,7 +84,7 @@ def build_nightly_crawl(layout: Layout) -> dg.ScheduleDefinition:
             yield dg.RunRequest(
                 run_key=f"{stamp}|{code}",
                 partition_key=code,
-                tags={**_portal_tags(code), "gongkai/night": stamp},
+                tags={**_portal_tags(code, names), "gongkai/night": stamp},
             )
 
     return nightly_crawl
@@ -130,6 +137,7 @@ def stale_district_years(
         instance, None if touched is None else sorted(str(k) for k in keys.values())
     )
     requests = []
+    names = district_names(layout.portals)
     for (code, year), key in sorted(keys.items()):
         fingerprint = document_fingerprint(by_code.get(code, []), code, year)
         if fingerprint and fingerprint != done.get(str(key)):
@@ -137,7 +145,10 @@ def stale_district_years(
                 dg.RunRequest(
                     run_key=f"{code}|{year}|{fingerprint}",
                     partition_key=key,
-                    tags={"gongkai/documents": fingerprint},
+                    tags={
+                        "gongkai/documents": fingerprint,
+                        DISTRICT_TAG: district_year_label(code, year, names),
+                    },
                 )
             )
     return requests

@@ -20,7 +20,9 @@ from assets.automation import (
 from assets.checks import CHECKS
 from assets.crawl import build_portal_documents
 from assets.extract import build_extracted_reports
+from assets.names import build_district_names, district_names
 from assets.partitions import Layout
+from assets.report import build_comparison_report
 from assets.resources import GongkaiSettings, Warehouse
 from assets.warehouse import (
     build_analyst_copy,
@@ -48,6 +50,7 @@ def build_definitions(
     specs = mart_specs()
     mart_keys = [spec.key for spec in specs]
     analyst_copy = build_analyst_copy(mart_keys)
+    report = build_comparison_report(mart_keys)
     return dg.Definitions(
         assets=[
             build_portal_documents(layout),
@@ -56,6 +59,8 @@ def build_definitions(
             warehouse_catalog,
             build_marts(specs),
             analyst_copy,
+            report,
+            build_district_names(district_names(layout.portals)),
         ],
         asset_checks=CHECKS,
         jobs=build_jobs(layout, mart_keys),
@@ -63,7 +68,7 @@ def build_definitions(
         sensors=[
             build_catalog_sensor(conf, layout),
             build_automation_sensor(
-                [dg.AssetKey("warehouse_catalog"), *mart_keys, analyst_copy.key]
+                [dg.AssetKey("warehouse_catalog"), *mart_keys, analyst_copy.key, report.key]
             ),
         ],
         resources={

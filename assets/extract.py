@@ -7,6 +7,7 @@ district-year as if it had run alone, and a failed one can be rerun alone.
 
 import dagster as dg
 
+from assets.names import district_names, district_year_label
 from assets.partitions import Layout, district_years_of, partitioned_check
 from assets.resources import GongkaiSettings
 from pipeline.flow import extract_batch, faults_of
@@ -17,6 +18,10 @@ CONTRACT_RULES, EXTRACTION_FAULTS = "contract_rules", "extraction_faults"
 BATCH = 50  # district-years per backfill run
 FINGERPRINT = "documents fingerprint"  # the catalog sensor compares it with the catalog's
 LIST_LIMIT = 50
+NAMES_NOTE = (
+    " Partition keys are division codes; each result's description starts with the district's "
+    "name (lookup: asset district_names)."
+)
 
 
 def report_metadata(results: list[ReportResult]) -> dict:
@@ -61,15 +66,28 @@ def report_metadata(results: list[ReportResult]) -> dict:
     return meta
 
 
-def check_evaluations(key, results: list[ReportResult]) -> list[dg.AssetCheckEvaluation]:
+def check_evaluations(
+    key, results: list[ReportResult], label: str
+) -> list[dg.AssetCheckEvaluation]:
     """The two per-report checks of one district-year, recorded on its partition.
 
     A failing contract rule is the source's arithmetic (WARN, still loaded). A pipeline fault
     is ours (ERROR): the load holds that district-year back itself (pipeline.flow.load_batch),
-    so the check does not block the rest of the batch.
+    so the check does not block the rest of the batch. Each description starts with the
+    district-year's ``label`` (its name, then its partition key) and says its state.
     """
     findings = [{"url": r.url, **f} for r in results for f in r.findings]
     faults = faults_of(results)
+    rules_state = (
+        f"flagged: {len(findings)} finding(s) in the source's arithmetic; loaded anyway"
+        if findings
+        else f"ok: the contract's rules hold in {len(results)} report(s)"
+    )
+    faults_state = (
+        f"pipeline fault in {len(faults)} document(s): {faults[0]}"
+        if faults
+        else f"no pipeline fault in {len(results)} report(s)"
+    )
     return [
         dg.AssetCheckEvaluation(
             asset_key=EXTRACTED_REPORTS,
@@ -77,7 +95,9 @@ def check_evaluations(key, results: list[ReportResult]) -> list[dg.AssetCheckEva
             passed=not findings,
             severity=dg.AssetCheckSeverity.WARN,
             partition=key,
+            description=f"{label}: {rules_state}",
             metadata={
+                "district-year": label,
                 "reports": len(results),
                 "findings": len(findings),
                 "detail": dg.MetadataValue.json(findings[:LIST_LIMIT]),
@@ -89,13 +109,19 @@ def check_evaluations(key, results: list[ReportResult]) -> list[dg.AssetCheckEva
             passed=not faults,
             severity=dg.AssetCheckSeverity.ERROR,
             partition=key,
-            metadata={"reports": len(results), "faults": dg.MetadataValue.json(faults)},
+            description=f"{label}: {faults_state}",
+            metadata={
+                "district-year": label,
+                "reports": len(results),
+                "faults": dg.MetadataValue.json(faults),
+            },
         ),
     ]
 
 
 def build_extracted_reports(layout: Layout) -> dg.AssetsDefinition:
     partitions = layout.district_years
+    names = district_names(layout.portals)
     checks = [
         partitioned_check(
             CONTRACT_RULES,
@@ -103,7 +129,7 @@ def build_extracted_reports(layout: Layout) -> dg.AssetsDefinition:
             partitions,
             description="The contract's rules (carry_balance, outcome_sum, requester_sum, "
             "appeal_sum) hold in every report of the district-year. A failing rule is the "
-            "source's arithmetic: a warning, the report still loads.",
+            "source's arithmetic: a warning (flagged), the report still loads." + NAMES_NOTE,
         ),
         partitioned_check(
             EXTRACTION_FAULTS,
@@ -111,7 +137,8 @@ def build_extracted_reports(layout: Layout) -> dg.AssetsDefinition:
             partitions,
             description="No report failed because of the pipeline (a reader crash, a format "
             "without reader, an archived file missing or altered). An error: this "
-            "district-year is not loaded (the rest of its batch is) until it is fixed.",
+            "district-year is not loaded (the rest of its batch is) until it is fixed."
+            + NAMES_NOTE,
         ),
     ]
 
@@ -146,12 +173,17 @@ def build_extracted_reports(layout: Layout) -> dg.AssetsDefinition:
             if not results:
                 context.log.info(f"no report document in the catalog for {code} {year}")
             context.add_asset_metadata(
-                report_metadata(results),
+                {
+                    "district-year": district_year_label(code, year, names),
+                    **report_metadata(results),
+                },
                 asset_key=EXTRACTED_REPORTS,
                 partition_key=keys[code, year],
             )
         yield dg.MaterializeResult(asset_key=EXTRACTED_REPORTS)
         for (code, year), results in extracted.items():
-            yield from check_evaluations(keys[code, year], results)
+            yield from check_evaluations(
+                keys[code, year], results, district_year_label(code, year, names)
+            )
 
     return extracted_reports

@@ -45,6 +45,7 @@ class GongkaiSettings(dg.ConfigurableResource):
     extracted_dir: str | None = None
     max_failure_rate: str | None = None
     workers: str | None = None
+    report_dir: str | None = None
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> GongkaiSettings:

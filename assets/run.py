@@ -192,6 +192,12 @@ def summary(conf: Settings, partitions: list[tuple[str, int]], session: Session)
         lines += ["  " + " | ".join(str(v) for v in row) for row in rows]
     else:
         lines.append(f"analyst copy         not published ({copy} missing)")
+    report = Path(conf.report_dir) / "index.html"
+    lines.append(
+        f"comparison report    {report} (open it from disk; make report rebuilds it)"
+        if report.is_file()
+        else f"comparison report    not built ({report} missing)"
+    )
     lines.append(f"Dagster history      DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} (make ui)")
     checks = session.checks.values()
     warned, errors = session.failed_checks("WARN"), session.failed_checks("ERROR")

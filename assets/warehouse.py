@@ -7,7 +7,8 @@ below), never once per partition of a backfill.
 
 import dagster as dg
 
-from assets.extract import BATCH, EXTRACTED_REPORTS
+from assets.extract import BATCH, EXTRACTED_REPORTS, NAMES_NOTE
+from assets.names import district_names, district_year_label
 from assets.partitions import Layout, district_years_of, partitioned_check
 from assets.resources import DUCKDB_POOL, GongkaiSettings, Warehouse
 from pipeline.flow import (
@@ -16,6 +17,8 @@ from pipeline.flow import (
     publish_copy,
     rebuild_marts,
 )
+from pipeline.report.frames import load_marts
+from pipeline.report.preview import mart_preview
 from pipeline.warehouse.marts import read_marts
 
 WAREHOUSE_REPORTS = dg.AssetKey("warehouse_reports")
@@ -43,6 +46,7 @@ def build_warehouse_reports(layout: Layout) -> dg.AssetsDefinition:
     ones, so a backfill lists them as failed and each can be rerun alone.
     """
     partitions = layout.district_years
+    names = district_names(layout.portals)
 
     @dg.multi_asset(
         specs=[
@@ -64,7 +68,7 @@ def build_warehouse_reports(layout: Layout) -> dg.AssetsDefinition:
                 partitions,
                 description="Every report of the district-year is in core.dim_report with as "
                 "many fact rows as its extraction has cells: a load that lost rows is an error; "
-                "the district-year is not materialised and its run fails.",
+                "the district-year is not materialised and its run fails." + NAMES_NOTE,
             )
         ],
         backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=BATCH),
@@ -82,6 +86,7 @@ def build_warehouse_reports(layout: Layout) -> dg.AssetsDefinition:
         held_back = []
         for outcome in outcomes:
             key = keys[outcome.division_code, outcome.year]
+            label = district_year_label(outcome.division_code, outcome.year, names)
             if not outcome.loaded:
                 held_back.append(f"{key}: {outcome.not_loaded}")
                 continue
@@ -91,7 +96,14 @@ def build_warehouse_reports(layout: Layout) -> dg.AssetsDefinition:
                 passed=not outcome.problems,
                 severity=dg.AssetCheckSeverity.ERROR,
                 partition=key,
+                description=f"{label}: "
+                + (
+                    f"{len(outcome.problems)} report(s) incompletely loaded"
+                    if outcome.problems
+                    else "loaded in full"
+                ),
                 metadata={
+                    "district-year": label,
                     "reports": len(outcome.loads),
                     "problems": dg.MetadataValue.json(outcome.problems),
                 },
@@ -103,6 +115,7 @@ def build_warehouse_reports(layout: Layout) -> dg.AssetsDefinition:
                 asset_key=WAREHOUSE_REPORTS,
                 partition=key,
                 metadata={
+                    "district-year": label,
                     "reports loaded": len(outcome.loads),
                     "cells loaded": sum(r["cells"] for r in outcome.loads),
                     "loads": dg.MetadataValue.json(outcome.loads),
@@ -181,9 +194,12 @@ def build_marts(specs: list[dg.AssetSpec]) -> dg.AssetsDefinition:
 
     @dg.multi_asset(specs=specs, pool=DUCKDB_POOL, name="marts")
     def marts(context: dg.AssetExecutionContext, warehouse: Warehouse, gongkai: GongkaiSettings):
-        """All marts rebuild in one transaction; each reports its rows and schema."""
+        """All marts rebuild in one transaction; each reports its rows, its schema and a preview
+        (a small chart and the top rows) for the UI."""
+        conf = gongkai.settings()
         with warehouse.connect() as con:
-            counts = rebuild_marts(con, gongkai.settings())
+            counts = rebuild_marts(con, conf)
+            drawn = load_marts(con, conf.years)
             for key in keys:
                 name = key.path[-1]
                 yield dg.MaterializeResult(
@@ -192,6 +208,7 @@ def build_marts(specs: list[dg.AssetSpec]) -> dg.AssetsDefinition:
                         "dagster/row_count": counts[name],
                         "dagster/column_schema": table_schema(con, f"marts.{name}"),
                         "dagster/table_name": f"marts.{name}",
+                        "preview": dg.MetadataValue.md(mart_preview(con, name, drawn)),
                     },
                 )
 

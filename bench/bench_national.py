@@ -13,7 +13,8 @@ Measured:
    (100 new documents) and a tick over a night that changed nothing; the nightly schedule's
    2,845 run requests;
 3. extraction + load + marts of ``--reports`` district-years (default 2,000) through the
-   library's stages (``pipeline.flow``), extraction over ``GONGKAI_WORKERS`` processes; 20,000
+   library's stages (``pipeline.flow``), extraction over the reader pool (``GONGKAI_WORKERS``
+   isolated workers, one per core by default); 20,000
    reports are extrapolated linearly from it (extraction and load per report scale with the
    count; marts are rebuilt once and measured at that size, so they are added once);
 4. a backfill launched as the UI launches it: ``launchPartitionBackfill`` (GraphQL) against a
@@ -40,7 +41,6 @@ import tempfile
 import time
 import urllib.request
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -196,24 +196,16 @@ def measure_orchestration(conf, districts: list[dict], bodies) -> dict:
     return out
 
 
-def _extract_part(conf, portals, part):
-    from pipeline.flow import extract_batch
-
-    return len(extract_batch(part, conf, portals))
-
-
 def measure_library(conf, district_years: list[tuple[str, int]]) -> dict:
-    """Extraction over ``conf.workers`` processes, then the single-writer load and the marts."""
-    from pipeline.flow import load_batch, rebuild_marts
+    """The library's stages: extraction over the reader pool (``conf.workers`` isolated
+    workers), then the single-writer load and the marts."""
+    from pipeline.flow import extract_batch, load_batch, rebuild_marts
     from pipeline.portals.registry import load_portals
     from pipeline.warehouse import connect
 
     portals = load_portals(conf.portals_file, conf)
-    parts = [district_years[i :: conf.workers] for i in range(conf.workers)]
-    started = time.perf_counter()
-    with ProcessPoolExecutor(conf.workers) as pool:
-        list(pool.map(_extract_part, [conf] * len(parts), [portals] * len(parts), parts))
-    out = {"extract": time.perf_counter() - started}
+    out = {}
+    _, out["extract"] = timed(extract_batch, district_years, conf, portals)
     with connect(conf.warehouse_path) as con:
         outcomes, out["load"] = timed(load_batch, con, district_years, conf)
         _, out["marts"] = timed(rebuild_marts, con, conf)
@@ -462,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     per_report = (library["extract"] + library["load"]) / n
     national = 20_000 * per_report + library["marts"]
     rows += [
-        (f"library: extract {n} reports ({conf.workers} processes)", library["extract"], ""),
+        (f"library: extract {n} reports ({conf.workers} workers)", library["extract"], ""),
         (f"library: load {n} reports (one writer)", library["load"], ""),
         (f"library: marts over {n} reports", library["marts"], ""),
         ("extrapolated: 20,000 reports extracted, loaded, marts", national, "≤ 5400 s"),

@@ -81,6 +81,7 @@ def main() -> int:
             warehouse_path=root / "plain.duckdb",
             analyst_copy_path=root / "copy.duckdb",
             extracted_dir=root / "extracted",
+            report_dir=root / "report",
         )
         partitions = build_catalog(conf.archive_dir)
 
@@ -122,7 +123,7 @@ def main() -> int:
         ("Dagster run per partition (in-process)", n, timings["per partition"]),
         ("Dagster overhead per partition", n, timings["per partition"] - plain),
         ("Dagster, one batched run (partition range)", 1, timings["batch"]),
-        ("marts + analyst copy (one run)", 1, marts),
+        ("marts + analyst copy + comparison report (one run)", 1, marts),
     ]
     print(f"{'step':<42} {'runs':>5} {'total s':>9} {'per run ms':>11}")
     for name, count, seconds in rows:

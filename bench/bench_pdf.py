@@ -6,8 +6,8 @@ pipeline/samples/render_pdf.py). For each, medians over repeated runs of:
 
 - naive: ``pdfplumber.open`` → ``extract_tables()`` on every page;
 - floor: ``pdfplumber.open`` → ``extract_tables()`` on the table pages only, known in advance;
-- ours: ``read_pdf`` (pypdfium2 triage of every page, overlapped with pdfplumber on the table
-  pages) in this process;
+- ours: ``read_pdf`` (ruling lines counted in the content streams, pypdfium2 text of page 1 and
+  the ruled pages, pdfplumber on the table pages) in this process;
 - worker: the same in a warm isolated worker process (``Worker.run``, IPC included): the
   figure the targets apply to.
 

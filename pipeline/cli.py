@@ -21,6 +21,7 @@ COMMANDS = {
     "crawl": ("pipeline.crawl.cli", "crawl district portals into the archive and catalog"),
     "portals": ("pipeline.crawl.portals_cli", "inspect the portal registry"),
     "serve-sample": ("pipeline.samples.serve", "serve the bundled sample portals on 127.0.0.2-7"),
+    "report": ("pipeline.report.cli", "write the comparison report (HTML charts) from the marts"),
 }
 
 

@@ -114,6 +114,7 @@ class Settings:
     ocr_page_timeout: float = 30.0  # seconds of OCR per page before the document fails
     extracted_dir: Path = OUT_DIR / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
+    report_dir: Path = OUT_DIR / "report"  # the comparison report's HTML pages
     workers: int = field(default_factory=_cores)  # isolated extraction workers (one per core)
 
     @property
@@ -177,6 +178,7 @@ VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "GONGKAI_EXTRACTED_DIR": ("extracted_dir", _path),
     "GONGKAI_MAX_FAILURE_RATE": ("max_failure_rate", _share),
     "GONGKAI_WORKERS": ("workers", _workers),
+    "GONGKAI_REPORT_DIR": ("report_dir", _path),
 }
 
 

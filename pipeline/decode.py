@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import charset_normalizer
 
@@ -54,7 +54,6 @@ class Decoded:
     encoding: str
     replaced: int = 0  # undecodable byte sequences replaced by U+FFFD
     nuls: int = 0  # NUL bytes removed
-    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
@@ -66,7 +65,7 @@ class Decoded:
             )
         if self.nuls:
             out.append(f"{self.nuls} NUL byte{'s' if self.nuls != 1 else ''} removed")
-        return out + self.notes
+        return out
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -152,10 +151,11 @@ def decode(data: bytes, declared: str | None = None, *, detect: bool = True) -> 
     # Neither the declaration nor the Chinese encodings fit: a statistical detector's guess.
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and best.encoding:
-        guess = _codec(best.encoding) or best.encoding
-        guessed, guessed_bad = _replaced(data, guess)
-        if guessed_bad <= bad:
-            return Decoded(guessed, guess, guessed_bad, nuls)
+        guess = _codec(best.encoding)
+        if guess:
+            guessed, guessed_bad = _replaced(data, guess)
+            if guessed_bad <= bad:
+                return Decoded(guessed, guess, guessed_bad, nuls)
     return Decoded(text, codec, bad, nuls)
 
 

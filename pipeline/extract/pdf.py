@@ -2,7 +2,10 @@
 
 pypdfium2 reads a page's text about 50× faster than pdfplumber, so it decides everything that
 does not need geometry: is there a text layer, is it garbled, is this an annual report, which
-pages hold the tables (it reads on until the section after the tables starts, or to the end).
+pages hold the tables. Even so, reading every page's text costs more than parsing the table
+pages, so it reads only page 1 and the pages that draw ruling lines
+(:mod:`pipeline.extract.pdf_ruling`), or, when that says nothing, reads on until the section
+after the tables starts.
 pdfplumber (slow, but its table cells are right) then runs only on those pages, and the
 tables it finds are turned into grids by :mod:`pipeline.extract.pdf_tables`.
 
@@ -21,9 +24,10 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdftypes import PDFObjRef
 
-from pipeline.extract.faults import DocumentLimit
+from pipeline.extract.faults import DocumentLimit, raised_by_us
 from pipeline.extract.grid import Reading
 from pipeline.extract.labels import CJK_SPACE, LATER_SECTION, PAGE_NUMBER, TABLE_MARKERS
+from pipeline.extract.pdf_ruling import ruled_pages
 from pipeline.extract.pdf_tables import read_tables
 
 MIN_TEXT_CHARS = 30  # fewer readable characters than this on every page: no text layer
@@ -82,19 +86,40 @@ class Triage:
         return "\n".join(self.pages)
 
 
+class _Ruling:
+    """The ruled pages, handed from the thread that walked pdfplumber's page tree to the
+    triage thread; ``None`` when unknown (then the triage reads text to find the tables)."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Event()
+        self._pages: list[int] | None = None
+
+    def give(self, pages: list[int] | None) -> None:
+        if not self._ready.is_set():
+            self._pages = pages
+            self._ready.set()
+
+    def take(self) -> list[int] | None:
+        self._ready.wait()
+        return self._pages
+
+
 def read_pdf(data: bytes) -> Reading:
     """Read a PDF into grids, or into a document whose verdict says why it cannot be read.
 
     The triage runs in a thread (pdfium releases the GIL) while pdfplumber opens the file and
-    walks its page tree; pdfplumber then parses the table pages the triage found.
+    walks its page tree; the ruling lines counted in the pages' content streams then tell the
+    triage which pages can hold a ruled table, and pdfplumber parses the table pages it found.
     """
     triage = Triage()
+    ruling = _Ruling()
     thread = threading.Thread(
-        target=_guarded_triage, args=(data, triage), name="pdf-triage", daemon=True
+        target=_guarded_triage, args=(data, triage, ruling), name="pdf-triage", daemon=True
     )
     thread.start()
 
-    def plan() -> tuple[list[int], frozenset[str]]:
+    def plan(pages: list) -> tuple[list[int], frozenset[str]]:
+        ruling.give(_guarded_ruled_pages(pages))
         thread.join()
         if triage.verdict or not triage.table_pages:
             return [], frozenset()
@@ -103,6 +128,7 @@ def read_pdf(data: bytes) -> Reading:
     try:
         tables = read_tables(BytesIO(data), plan)
     finally:
+        ruling.give(None)  # pdfplumber could not open the file: the triage reads text alone
         thread.join()
     title = title_from_text(triage.pages[0]) if triage.pages else None
     doc = Reading("pdf", text=triage.text, title=title, verdict=triage.verdict)
@@ -115,29 +141,49 @@ def read_pdf(data: bytes) -> Reading:
 
 
 def triage_pdf(data: bytes) -> Triage:
-    """Read the pages' text with pypdfium2 up to the end of the tables; find the table pages."""
+    """The triage as :func:`read_pdf` runs it: which pages hold the tables, and their text."""
     triage = Triage()
-    _triage(data, triage)
+    ruling = _Ruling()
+    try:
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            ruling.give(_guarded_ruled_pages(pdf.pages))
+    except Exception:  # pdfplumber cannot open it: read_pdf's triage reads text alone too
+        ruling.give(None)
+    _triage(data, triage, ruling)
     return triage
 
 
-def _guarded_triage(data: bytes, triage: Triage) -> None:
+def _guarded_ruled_pages(pages: list) -> list[int] | None:
     try:
-        _triage(data, triage)
+        return ruled_pages(pages)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a damaged content stream: read text as before, unless it's ours
+        if raised_by_us(exc):
+            raise
+        return None
+
+
+def _guarded_triage(data: bytes, triage: Triage, ruling: _Ruling) -> None:
+    try:
+        _triage(data, triage, ruling)
     except Exception as exc:  # a pdfium surprise must become a verdict, not a silent thread death
         triage.verdict = ("failed", f"PDF triage error: {type(exc).__name__}: {exc}")
 
 
-def _triage(data: bytes, triage: Triage) -> None:
+def _triage(data: bytes, triage: Triage, ruling: _Ruling) -> None:
     """Fill ``triage``: find the table pages reading as few pages as it safely can.
 
-    Reports print the title, the statistics-period sentence and the narrative before the
-    tables, and plans and annexes after them. So pages are read until the section after the
-    tables starts; in a long report the narrative before the tables is sampled every
-    ``SAMPLE_STRIDE`` pages (a table section spans pages, so a sample lands in it) and the
-    pages around the first hit are then read one by one. If sampling finds no table, every
-    page is read, so nothing is missed, only slower. ``triage.pages`` keeps an empty string
-    for a page that was not read.
+    Page 1 is always read (title, statistics period). When some pages draw ruling lines and
+    others none (``ruling``), only the ruled pages can hold a ruled table: their text is read
+    in order until the first one with a table label, and from there the ruled pages that
+    follow; the first page without ruling ends the tables. Otherwise (no ruling anywhere, a
+    table printed without lines, or no label on any ruled page) the text decides: pages are
+    read until the section after the tables starts; in a long report the narrative before the
+    tables is sampled every ``SAMPLE_STRIDE`` pages (a table section spans pages, so a sample
+    lands in it) and the pages around the first hit are then read one by one. If sampling
+    finds no table, every page is read, so nothing is missed, only slower. ``triage.pages``
+    keeps an empty string for a page that was not read.
     """
     try:
         pdf = pdfium.PdfDocument(data)
@@ -159,17 +205,29 @@ def _triage(data: bytes, triage: Triage) -> None:
 
     try:
         count = len(pdf)
-        stride = SAMPLE_STRIDE if count > SAMPLE_FROM_PAGES else 1
-        first_hit = next((i for i in range(0, count, stride) if _has_markers(read(i))), None)
-        if first_hit is None and stride > 1:
-            first_hit = next((i for i in range(count) if _has_markers(read(i))), None)
-        start = 0 if first_hit is None else first_hit
-        while start > 0 and _has_markers(read(start - 1)):
-            start -= 1
+        if count:
+            read(0)
+        ruled = ruling.take()
         finder = _TablePages()
-        for index in range(start, count):
-            if finder.feed(index, read(index)):
-                break
+        first_hit = None
+        if ruled:
+            first_hit = next((i for i in ruled if _has_markers(read(i))), None)
+        if first_hit is not None:
+            drawn = set(ruled or ())
+            for index in range(first_hit, count):
+                if finder.feed(index, read(index) if index in drawn else ""):
+                    break
+        else:
+            stride = SAMPLE_STRIDE if count > SAMPLE_FROM_PAGES else 1
+            first_hit = next((i for i in range(0, count, stride) if _has_markers(read(i))), None)
+            if first_hit is None and stride > 1:
+                first_hit = next((i for i in range(count) if _has_markers(read(i))), None)
+            start = 0 if first_hit is None else first_hit
+            while start > 0 and _has_markers(read(start - 1)):
+                start -= 1
+            for index in range(start, count):
+                if finder.feed(index, read(index)):
+                    break
     except pdfium.PdfiumError as exc:
         triage.verdict = ("failed", f"corrupt or truncated PDF: {exc}")
         return

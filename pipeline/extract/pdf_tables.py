@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 import pdfplumber
+from pdfplumber.page import Page
 from pdfplumber.utils import extract_text
 
 from pipeline.extract.faults import DocumentLimit, raised_by_us
@@ -67,19 +68,21 @@ class Tables:
     verdict: tuple[str, str] | None = None
 
 
-def read_tables(stream: BytesIO, plan: Callable[[], tuple[list[int], frozenset[str]]]) -> Tables:
+def read_tables(
+    stream: BytesIO, plan: Callable[[list[Page]], tuple[list[int], frozenset[str]]]
+) -> Tables:
     """Find the tables and return them as stitched grids.
 
-    ``plan()`` gives the pages to read (0-based) and the running header/footer lines; it may
-    block while the triage is still reading, so the file is opened and its page tree walked
-    first.
+    ``plan(pages)`` gives the pages to read (0-based) and the running header/footer lines; it
+    is called once the file is opened and its page tree walked (``pages``, not parsed yet), and
+    may block while the triage is still reading.
     """
     out = Tables()
     items: list[Part | Grid] = []  # ruled parts to stitch, or grids read from word positions
     try:
         with pdfplumber.open(stream) as pdf:
             all_pages = pdf.pages
-            pages, running = plan()
+            pages, running = plan(all_pages)
             for index in pages:
                 page = all_pages[index]
                 if has_fake_bold(page.chars):

@@ -6,7 +6,8 @@ spans) so every grid slot gets the printed cell's text and its ``source``.
 LibreOffice is optional. It has no timeout option and has looped forever on a real ``.wps``
 file, so it runs under a subprocess timeout in its own process group (the whole group is killed
 on timeout), with a fresh user profile per conversion so concurrent or crashed runs never share
-a locked profile. Without it, binary Word/WPS documents are ``unsupported``.
+a locked profile. A timeout follows the reader pool's rule: retried once, the second one is the
+document's problem. Without it, binary Word/WPS documents are ``unsupported``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -178,33 +180,31 @@ def find_soffice() -> str | None:
 def read_binary_word(
     data: bytes, fmt: str, docx_reader: Callable[[bytes], Reading] = read_docx
 ) -> Reading:
-    """Convert a .doc/.wps to .docx with LibreOffice, then read it with ``docx_reader``."""
+    """Convert a .doc/.wps to .docx with LibreOffice, then read it with ``docx_reader``.
+
+    A conversion that hits the time limit is retried once in a fresh LibreOffice process with
+    a fresh profile, as the reader pool retries a limit hit in a fresh worker: a second hit is
+    the document's problem (``fault`` false, the reason names the limit), one hit may have been
+    a busy machine.
+    """
     soffice = find_soffice()
     if soffice is None:
         return Reading(fmt, verdict=("unsupported", NO_CONVERTER))
+    timeout = settings().reader_timeout
     with tempfile.TemporaryDirectory(prefix="gongkai-soffice-") as tmp:
         source = Path(tmp) / f"report.{fmt}"
         source.write_bytes(data)
-        command = [
-            soffice,
-            f"-env:UserInstallation=file://{tmp}/profile",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "docx",
-            "--outdir",
-            tmp,
-            str(source),
-        ]
-        failure = run_converter(command, settings().reader_timeout)
-        if failure:
-            return Reading(
-                fmt,
-                verdict=("failed", f"LibreOffice conversion {failure}"),
-                fault=failure.startswith("timed out"),
-            )
-        converted = Path(tmp) / "report.docx"
+        failure = _convert(soffice, source, Path(tmp) / "first", timeout)
+        outdir = Path(tmp) / "first"
+        if failure is not None and failure.limit:
+            outdir = Path(tmp) / "second"
+            failure = _convert(soffice, source, outdir, timeout)
+            if failure is not None and failure.limit:
+                reason = f"{failure.reason} (twice, the second time in a fresh process)"
+                return Reading(fmt, verdict=("failed", f"LibreOffice conversion {reason}"))
+        if failure is not None:
+            return Reading(fmt, verdict=("failed", f"LibreOffice conversion {failure.reason}"))
+        converted = outdir / "report.docx"
         if not converted.exists():
             return Reading(fmt, verdict=("failed", "LibreOffice wrote no .docx (corrupt file?)"))
         docx_bytes = converted.read_bytes()
@@ -213,13 +213,40 @@ def read_binary_word(
     return doc
 
 
+def _convert(soffice: str, source: Path, outdir: Path, timeout: float) -> ConverterFailure | None:
+    """One conversion into ``outdir``, with its own user profile there (a killed run's profile
+    is never reused)."""
+    outdir.mkdir()
+    command = [
+        soffice,
+        f"-env:UserInstallation=file://{outdir}/profile",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "docx",
+        "--outdir",
+        str(outdir),
+        str(source),
+    ]
+    return run_converter(command, timeout)
+
+
 def _lift_memory_cap() -> None:
     """LibreOffice maps far more address space than the reader cap allows."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
-def run_converter(command: list[str], timeout: float) -> str | None:
+@dataclass(frozen=True)
+class ConverterFailure:
+    """Why a conversion failed; ``limit`` when it hit the time limit (killed, not finished)."""
+
+    reason: str
+    limit: bool = False
+
+
+def run_converter(command: list[str], timeout: float) -> ConverterFailure | None:
     """Run ``command`` in its own process group; ``None`` on success, else what went wrong.
 
     On timeout the whole group is killed: LibreOffice forks ``soffice.bin`` children that a
@@ -235,7 +262,7 @@ def run_converter(command: list[str], timeout: float) -> str | None:
             preexec_fn=_lift_memory_cap,
         )
     except OSError as exc:
-        return f"could not start: {exc}"
+        return ConverterFailure(f"could not start: {exc}")
     try:
         _out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -245,10 +272,12 @@ def run_converter(command: list[str], timeout: float) -> str | None:
         except subprocess.TimeoutExpired:  # a helper escaped the group and holds the pipe
             process.kill()
             process.wait()
-        return f"timed out after {timeout:g} s"
+        return ConverterFailure(f"timed out after {timeout:g} s", limit=True)
     if process.returncode != 0:
         tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:]
-        return f"failed (exit code {process.returncode}{': ' + tail[0] if tail else ''})"
+        return ConverterFailure(
+            f"failed (exit code {process.returncode}{': ' + tail[0] if tail else ''})"
+        )
     return None
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 
+import pdfplumber
 import pypdfium2 as pdfium
 from reportlab.pdfgen import canvas
 
 from pipeline.extract import extract_bytes
 from pipeline.extract.pdf import read_pdf, triage_pdf
+from pipeline.extract.pdf_ruling import ruled_pages
 from pipeline.samples.render_pdf import FONT, render_pdf
 from tests.extract.contract_reports import report
 
@@ -23,11 +25,13 @@ PROSE = [
 ]
 
 
-def _pages(*pages: list[str]) -> bytes:
-    """A PDF of the given lines, one list per page."""
+def _pages(*pages: list[str], boxed: bool = False) -> bytes:
+    """A PDF of the given lines, one list per page (``boxed``: each line in a ruled box)."""
     out = io.BytesIO()
     pdf = canvas.Canvas(out)
     for lines in pages:
+        for i in range(len(lines) if boxed else 0):
+            pdf.rect(50, 754 - 24 * i, 500, 24)
         pdf.setFont(FONT, 14)
         for i, line in enumerate(lines):
             pdf.drawString(60, 760 - 24 * i, line)
@@ -36,8 +40,8 @@ def _pages(*pages: list[str]) -> bytes:
     return out.getvalue()
 
 
-def _with_prose_after_first_page(data: bytes) -> bytes:
-    base, prose = pdfium.PdfDocument(data), pdfium.PdfDocument(_pages(PROSE))
+def _with_prose_after_first_page(data: bytes, *, boxed: bool = False) -> bytes:
+    base, prose = pdfium.PdfDocument(data), pdfium.PdfDocument(_pages(PROSE, boxed=boxed))
     merged = pdfium.PdfDocument.new()
     merged.import_pages(base, [0])
     merged.import_pages(prose, [0])
@@ -60,6 +64,16 @@ def test_a_prose_page_quoting_table_labels_is_not_a_table_page():
     assert pages and 1 not in pages
     assert triage_pdf(data).table_pages == pages
     assert extract_bytes(data, path="prose.pdf")["status"] == "ok"
+
+
+def test_a_ruled_prose_page_quoting_table_labels_is_not_a_table_page():
+    """Prose in a ruled box draws lines like a table: its text still decides."""
+    data = _with_prose_after_first_page(render_pdf(report(), narrative_pages=2), boxed=True)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert 1 in (ruled_pages(pdf.pages) or [])
+    pages = _table_pages(data)
+    assert pages and 1 not in pages
+    assert triage_pdf(data).table_pages == pages
 
 
 TABLE_END = ["四、结转下年度继续办理 0 0 0 0 0 0 0", "未经复议直接起诉 复议后起诉"]

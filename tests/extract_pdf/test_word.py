@@ -12,7 +12,13 @@ import zipfile
 import pytest
 
 from pipeline.extract import extract_bytes, word
-from pipeline.extract.word import NO_CONVERTER, read_binary_word, read_docx, run_converter
+from pipeline.extract.word import (
+    NO_CONVERTER,
+    ConverterFailure,
+    read_binary_word,
+    read_docx,
+    run_converter,
+)
 from tests.extract.contract_reports import cells, report
 from tests.extract_pdf.fixtures import report_docx
 
@@ -108,7 +114,7 @@ def test_converter_timeout_kills_the_whole_process_group(tmp_path):
         ),
     )
     failure = run_converter([slow], timeout=2)
-    assert failure == "timed out after 2 s"
+    assert failure == ConverterFailure("timed out after 2 s", limit=True)
     child = int(pid_file.read_text())
     for _ in range(50):  # the kill is asynchronous; give the kernel a moment to reap
         if not _alive(child):
@@ -129,7 +135,55 @@ def _alive(pid: int) -> bool:
 
 def test_converter_failure_is_reported(tmp_path):
     broken = _script(tmp_path / "broken", "import sys; sys.stderr.write('boom\\n'); sys.exit(3)")
-    assert run_converter([broken], timeout=10) == "failed (exit code 3: boom)"
+    assert run_converter([broken], timeout=10) == ConverterFailure("failed (exit code 3: boom)")
+
+
+def test_converter_timeout_twice_is_the_documents_problem(monkeypatch, tmp_path):
+    """The pool's rule: a limit hit is retried once in a fresh process (with a fresh profile);
+    the second hit is the document's problem and the reason names the limit."""
+    calls = tmp_path / "calls"
+    hang = _script(
+        tmp_path / "soffice",
+        (
+            "import sys, time\n"
+            "profile = next(a for a in sys.argv if a.startswith('-env:UserInstallation='))\n"
+            f"open({str(calls)!r}, 'a').write(profile + '\\n')\n"
+            "time.sleep(120)\n"
+        ),
+    )
+    monkeypatch.setattr(word, "find_soffice", lambda: hang)
+    monkeypatch.setenv("GONGKAI_READER_TIMEOUT", "3")
+    doc = read_binary_word(OLE, "wps")
+    assert doc.verdict == (
+        "failed",
+        "LibreOffice conversion timed out after 3 s (twice, the second time in a fresh process)",
+    )
+    assert doc.fault is False
+    profiles = calls.read_text().split()
+    assert len(profiles) == 2 and profiles[0] != profiles[1]
+
+
+def test_converter_timeout_once_then_converted(monkeypatch, tmp_path):
+    """One hit may be a busy machine: the retry's result stands."""
+    converted = tmp_path / "converted.docx"
+    converted.write_bytes(report_docx(report()))
+    seen = tmp_path / "seen"
+    flaky = _script(
+        tmp_path / "soffice",
+        (
+            "import os, shutil, sys, time\n"
+            f"if not os.path.exists({str(seen)!r}):\n"
+            f"    open({str(seen)!r}, 'w').close()\n"
+            "    time.sleep(120)\n"
+            "args = sys.argv[1:]\n"
+            "outdir = args[args.index('--outdir') + 1]\n"
+            f"shutil.copy({str(converted)!r}, outdir + '/report.docx')\n"
+        ),
+    )
+    monkeypatch.setattr(word, "find_soffice", lambda: flaky)
+    monkeypatch.setenv("GONGKAI_READER_TIMEOUT", "3")
+    doc = read_binary_word(OLE, "doc")
+    assert doc.verdict is None and doc.fault is False and doc.grids
 
 
 def test_extract_reports_binary_word_as_unsupported_without_libreoffice(monkeypatch):

@@ -3,7 +3,12 @@ within memory, and never cost a real report: the generators are in tests/hostile
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from pdfminer.pdftypes import PDFObjRef
 
 from pipeline.decode import decode
@@ -136,3 +141,15 @@ def test_a_crash_of_our_own_code_stays_ours(monkeypatch):
     monkeypatch.setattr(pdf_tables, "has_fake_bold", None)  # our code now calls None
     with pytest.raises(TypeError, match="not callable"):
         read_pdf(render_pdf(report()))  # not turned into "corrupt PDF", the document's fault
+
+
+@hyp_settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=3000), st.sampled_from([None, "utf-8", "gb2312", "latin-1", "x-bogus"]))
+def test_any_bytes_decode_sniff_and_extract_without_raising(data, declared):
+    decoded = decode(data, declared)
+    assert isinstance(decoded.text, str) and "\x00" not in decoded.text
+    assert sniff(data) in ("pdf", "html", "docx", "doc", "wps", "text", "unknown")
+    for fmt in ("html", "text"):
+        result = extract_bytes(data, fmt=fmt)
+        assert result["status"] in ("ok", "flagged", "partial", "unsupported", "failed")
+        json.dumps(result, allow_nan=False)

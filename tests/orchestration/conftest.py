@@ -125,6 +125,7 @@ def conf(tmp_path) -> Settings:
         analyst_copy_path=tmp_path / "gongkai.duckdb",
         extracted_dir=tmp_path / "extracted",
         export_dir=tmp_path / "export",
+        report_dir=tmp_path / "report",
     )
 
 

@@ -186,6 +186,7 @@ def test_marts_and_analyst_copy_refresh_once_after_a_backfill(
     published = defs.resolve_job_def("marts_and_publish").execute_in_process(instance=instance)
     assert published.success
     assert conf.analyst_copy_path.is_file()
+    assert (conf.report_dir / "index.html").is_file()  # the report is published with it
     after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=settled.cursor)
     assert after.get_num_requested(analyst_copy) == 0
     assert all(after.get_num_requested(key) == 0 for key in marts)

@@ -120,6 +120,8 @@ def test_webserver_serves_graph_and_schedule(dagster_home, tmp_path):
         "marts/district_year",
         "marts/coverage",
         "analyst_copy",
+        "comparison_report",
+        "district_names",
     } <= keys
     assert any(node["hasAssetChecks"] for node in data["assetNodes"])
     [repository] = data["repositoriesOrError"]["nodes"]
