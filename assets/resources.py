@@ -42,6 +42,7 @@ class GongkaiSettings(dg.ConfigurableResource):
     reader_memory_mb: str | None = None
     extracted_dir: str | None = None
     max_failure_rate: str | None = None
+    min_rank_base: str | None = None
     workers: str | None = None
     report_dir: str | None = None
 

@@ -172,7 +172,7 @@ def bulk(districts: int, years: int, out: Path) -> dict:
     facts: dict[str, dict[str, list]] = {}
     dims: dict[str, list] = {k: [] for k in ("report_id", "sha", "code", "agency", "year", "cells")}
     for district, year, doc in reports(districts, years):
-        cells, problems = to_cells(doc)
+        cells, problems, _ = to_cells(doc)
         assert not problems, problems
         report_id = report_id_of(doc["source"]["sha256"])
         for fact, columns in cells.by_fact.items():

@@ -48,6 +48,13 @@ def _float(value: str) -> float:
     return number
 
 
+def _non_negative(value: str) -> int:
+    number = _int(value)
+    if number < 0:
+        raise ValueError(f"must be 0 or more, got {number}")
+    return number
+
+
 def _at_least(parse: Callable[[str], float], low: float, unit: str = ""):
     """``parse`` followed by a lower bound, so ``0`` or ``-5`` is refused by name at start."""
 
@@ -113,6 +120,7 @@ class Settings:
     extracted_dir: Path = OUT_DIR / "extracted"  # contract JSON per district × year
     max_failure_rate: float = 0.25  # share of failed reports above which publishing stops
     report_dir: Path = OUT_DIR / "report"  # the comparison report's HTML pages
+    min_rank_base: int = 10  # a rate with a smaller denominator is not ranked (city_ranking)
     workers: int = field(default_factory=_cores)  # isolated extraction workers (one per core)
 
     @property
@@ -173,6 +181,7 @@ VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "GONGKAI_READER_MEMORY_MB": ("reader_memory_mb", _at_least(_int, 256, " MB")),
     "GONGKAI_EXTRACTED_DIR": ("extracted_dir", _path),
     "GONGKAI_MAX_FAILURE_RATE": ("max_failure_rate", _share),
+    "GONGKAI_MIN_RANK_BASE": ("min_rank_base", _non_negative),
     "GONGKAI_WORKERS": ("workers", _workers),
     "GONGKAI_REPORT_DIR": ("report_dir", _path),
 }

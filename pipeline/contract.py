@@ -6,7 +6,10 @@ template mapper all read them from this module so there is one list of each.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 CONTRACT = "gongkai.report/1"
 STATUSES = ("ok", "flagged", "partial", "unsupported", "failed")
@@ -157,3 +160,57 @@ RESULTS = {
     "pending": "尚未审结",
     "total": "总计",
 }
+
+# --- the invalid_value rule -------------------------------------------------------------------
+# One notion of a valid value for the extractor and the warehouse alike: a count is a whole
+# number from 0 to 2^63-1 (BIGINT), except ``items_change`` (本年增/减), which may be negative;
+# an amount is finite and fits DECIMAL(18,6) in 万元. A failing cell's value is null, its raw kept.
+COUNT_MAX = 2**63 - 1
+SIGNED_MEASURES = frozenset({"items_change"})
+AMOUNT_LIMIT = Decimal(10) ** 12
+AMOUNT_QUANTUM = Decimal("0.000001")
+
+
+def as_decimal(value: int | float | Decimal) -> Decimal:
+    """A JSON number as an exact Decimal (a float through its shortest repr)."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def invalid_value(value: int | float | Decimal, column: str) -> str | None:
+    """Why ``value`` cannot be what a cell of measure/requester/result ``column`` holds, or None.
+
+    Never builds a huge integer: a 5,000-digit count is rejected from its Decimal magnitude.
+    """
+    number = as_decimal(value)
+    if not number.is_finite():
+        return "not a finite number"
+    if column in MONEY_MEASURES:
+        if abs(number) >= AMOUNT_LIMIT:
+            return "amount does not fit DECIMAL(18,6) in 万元"
+        if abs(number.quantize(AMOUNT_QUANTUM)) >= AMOUNT_LIMIT:
+            return "amount does not fit DECIMAL(18,6) in 万元"
+        return None
+    if abs(number) > COUNT_MAX:
+        return "count out of range (more than 2^63-1)"
+    if number != number.to_integral_value():
+        return "count is not a whole number"
+    if number < 0 and column not in SIGNED_MEASURES:
+        return "count is negative"
+    return None
+
+
+def cell_where(table: str, row: str, column: str) -> str:
+    """The ``where`` of a cell-level finding: ``<table>/<row>/<col>``."""
+    return f"{table}/{row}/{column}"
+
+
+def _json_int(text: str) -> int | Decimal:
+    # Python refuses to build ints of more than 4,300 digits; such a count is invalid anyway.
+    return int(text) if len(text) <= 20 else Decimal(text)
+
+
+def loads(text: str) -> Any:
+    """Parse a contract document; a hostile number (5,000 digits, NaN) parses, the rule judges."""
+    return json.loads(text, parse_int=_json_int)

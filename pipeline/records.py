@@ -54,6 +54,9 @@ class CatalogDocument(TypedDict):
     agency_kind: NotRequired[str]
     role: NotRequired[str]
     parent_url: NotRequired[str | None]
+    # documents only: when it was published and how we know (pipeline/crawl/published.py)
+    published_at: NotRequired[str | None]
+    published_source: NotRequired[str | None]
     # list pages only: sha256 of the report entries on the page (unchanged: not stored again)
     entries: NotRequired[str]
 
@@ -92,6 +95,8 @@ def catalog_document(
     etag: str | None = None,
     last_modified: str | None = None,
     content_type: str | None = None,
+    published_at: str | None = None,
+    published_source: str | None = None,
     entries: str | None = None,
 ) -> CatalogDocument:
     """The catalog record of a resource fetched at ``fetched_at`` (also its ``last_seen``)."""
@@ -123,6 +128,9 @@ def catalog_document(
         record["agency_kind"] = listing.agency_kind
         record["role"] = listing.role
         record["parent_url"] = listing.parent_url
+    if kind == "document":
+        record["published_at"] = published_at
+        record["published_source"] = published_source
     if entries is not None:
         record["entries"] = entries
     return record
@@ -241,6 +249,7 @@ class ExtractionResult(TypedDict):
     appeals: list[dict[str, Any]]
     findings: list[dict[str, Any]]
     pipeline_fault: bool
+    text: NotRequired[str]  # extra key: the report's prose outside the tables (every page)
 
 
 # --- warehouse rows ---------------------------------------------------------------------------
@@ -259,6 +268,7 @@ class ReportSource:
     url: str | None = None
     is_sample: bool = False
     published_at: datetime | str | None = None
+    published_source: str | None = None  # where published_at comes from (crawl.published)
     first_seen: datetime | str | None = None
     extracted_at: datetime | str | None = None
     year: int | None = None
@@ -268,7 +278,7 @@ class ReportSource:
 
 @dataclass(frozen=True)
 class ReportRow:
-    """One ``core.dim_report`` row: field names are its column names (see 002_core.sql).
+    """One ``core.dim_report`` row: field names are its column names (002_core.sql, 005).
 
     ``loaded_at``, ``is_current`` and ``version_rank`` are the loader's to set in SQL.
     """
@@ -297,6 +307,8 @@ class ReportRow:
     extracted_at: str | None
     is_sample: bool
     catalog_year: int | None
+    published_source: str | None = None  # migration 005: where published_at comes from
+    published_on: str | None = None  # migration 005: published_at's date in Beijing
 
 
 @dataclass(frozen=True)

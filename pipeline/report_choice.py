@@ -72,10 +72,11 @@ class ReportResult:
     extracted_at: str
     json_path: str
     fault: str | None = None  # set when our pipeline, not the source, failed on this report
+    published_source: str | None = None  # where published_at comes from (crawl.published)
     candidates: list[Candidate] = field(default_factory=list)
 
     def contract(self) -> dict:
-        return json.loads(Path(self.json_path).read_text(encoding="utf-8"))
+        return contract.loads(Path(self.json_path).read_text(encoding="utf-8"))
 
     def source(self) -> ReportSource:
         """What the warehouse loads beside the contract: the catalog's view of this report."""
@@ -85,6 +86,7 @@ class ReportResult:
             url=self.url,
             is_sample=self.is_sample,
             published_at=self.published_at,
+            published_source=self.published_source,
             first_seen=self.first_seen,
             extracted_at=self.extracted_at,
             year=self.year,
@@ -148,7 +150,7 @@ def _atomic_json(path: Path, payload) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=1)
+            json.dump(payload, fh, ensure_ascii=False, allow_nan=False, indent=1)
         os.replace(tmp, path)
     except BaseException:  # a value JSON cannot hold, a full disk: no .tmp is left behind
         Path(tmp).unlink(missing_ok=True)
@@ -216,6 +218,7 @@ def choose_report(
         is_sample=bool(article.get("is_sample")),
         first_seen=best_record.get("first_seen"),
         published_at=article.get("published_at"),
+        published_source=article.get("published_source"),
         extracted_at=datetime.now(UTC).isoformat(),
         json_path=str(out / f"{best['source']['sha256']}.json"),
         fault=fault,

@@ -27,6 +27,7 @@ from pipeline.crawl.catalog import PortalCatalog, utcnow
 from pipeline.crawl.discovery import Entry, attachments, entry_for
 from pipeline.crawl.errors import FetchError
 from pipeline.crawl.fetcher import Fetcher, Response
+from pipeline.crawl.published import article_date, list_dates, publication
 from pipeline.decode import decode_bytes
 from pipeline.portals import get_adapter
 from pipeline.portals.base import PageRequest
@@ -46,6 +47,10 @@ ROBOTS_TOKEN = "GongkaiBot"
 # A URL that failed permanently (404, too large, off the allow-list) is asked again after this.
 RECHECK_PERMANENT_SECONDS = 7 * 24 * 3600
 MAX_CRAWL_DELAY = 30.0
+# What every synthetic page of a sample portal prints; a page of a sample portal without it
+# (乐都区 2021 carries the real published figures) is not sample data.
+SAMPLE_MARK = "示例数据（合成）"
+
 # A URL that fails (timeouts, 5xx) runs in a row skips 0, 1, 3, 7 … nights (at most 31), so a
 # dead or dripping URL costs the total-time limit once in a while, not every night. A night is
 # counted 20 h so that the next nightly run, about 24 h later, is not missed by minutes.
@@ -199,6 +204,7 @@ class PortalCrawl:
             recovered_records=self.catalog.recovered,
         )
         self.robots: dict[str, Protego | FetchError | None] = {}
+        self.list_dates: dict[str, datetime] = {}  # url -> date printed beside it on a list
         for host, info in self.catalog.state["hosts"].items():
             if info.get("blocked_until", 0) > time.time():
                 fetcher.slots.block(host, info["blocked_until"], info.get("reason", "earlier run"))
@@ -340,6 +346,9 @@ class PortalCrawl:
             self.catalog.seen(url, now, etag, modified)  # a list page whose reports are the same
             return body, charset, {**known, "change": "unchanged"}
         relative = self.archive.relative_path(sha, sniffed)
+        found = (
+            self._provenance(url, body, charset, sniffed, modified) if kind == "document" else {}
+        )
         record = catalog_document(
             kind=kind,
             run_id=self.result.run_id,
@@ -356,10 +365,12 @@ class PortalCrawl:
             size=resp.size,
             sha256=sha,
             archive_path=relative,
-            is_sample=self.portal.sample,
+            is_sample=found.get("is_sample", self.portal.sample),
             first_seen=self.catalog.first_seen.get(url, now),
             fetched_at=now,
             change="changed" if known else "new",
+            published_at=found.get("published_at"),
+            published_source=found.get("published_source"),
             entries=entries,
         )
         is_new_file = not self.archive.path(relative).exists()
@@ -372,6 +383,17 @@ class PortalCrawl:
         if is_new_file:
             self.result.bytes_stored += resp.size
         return body, charset, record
+
+    def _provenance(
+        self, url: str, body: bytes | None, charset: str | None, sniffed: str, modified: str | None
+    ) -> dict:
+        """Publication date and its source; sample or not, decided per document."""
+        printed, is_sample = None, self.portal.sample
+        if sniffed in ("html", "text") and body is not None:  # a page the crawl parsed
+            printed = article_date(body, charset)
+            is_sample = is_sample and SAMPLE_MARK in decode_bytes(body, charset)
+        found = publication(printed, self.list_dates.get(url), modified)
+        return {**found, "is_sample": is_sample}
 
     @staticmethod
     def _parsed(kind: ResourceKind, listing: Listing | None, sniffed: str) -> bool:
@@ -412,7 +434,10 @@ class PortalCrawl:
     def page(self, request: PageRequest):
         self.result.list_pages += 1
         got = self._fetch(request, "list_page", None)
-        return (got[0], got[1]) if got and got[0] is not None else None
+        if got is None or got[0] is None:
+            return None
+        self.list_dates.update(list_dates(got[0], request.url, got[1]))
+        return got[0], got[1]
 
     def page_limit(self, start_url: str) -> None:
         self.result.page_limits.append(start_url)

@@ -21,6 +21,7 @@ from pipeline.extract.isolation import ReaderPool, shared_pool
 from pipeline.extract.labels import ANNUAL_WORDS, PRE_2019_WORDS, REPORT_WORDS
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
+from pipeline.extract.narrative import narrative
 from pipeline.extract.text import read_text
 from pipeline.extract.validate import findings as rule_findings
 from pipeline.extract.values import normalize_cell
@@ -129,6 +130,8 @@ def assemble(doc: Reading, result: ExtractionResult, path: str | None) -> Extrac
     name = Path(path).stem if path else None
     meta = report_meta(doc.title, doc.text, name)
     result["report"] = {"agency": meta.agency, "year": meta.year, "title": meta.title}
+    # extra key (the contract allows them): the prose outside the tables, every page of it
+    result["text"] = narrative(doc.text)
     if doc.verdict is not None:
         result["status"], reason = doc.verdict
         result["errors"] = [reason, *doc.errors]
@@ -166,7 +169,7 @@ def assemble(doc: Reading, result: ExtractionResult, path: str | None) -> Extrac
         "active_disclosure": mapping.clause_one_format,
         "other_handling": mapping.other_handling,
     }
-    result["findings"] = rule_findings(mapping.applications, mapping.appeals)
+    result["findings"] = mapping.invalid + rule_findings(mapping.applications, mapping.appeals)
     missing = [t for t in contract.TABLES if t not in found]
     if missing:
         result["status"] = "partial"

@@ -21,7 +21,13 @@ def run(args: argparse.Namespace) -> int:
 
     exit_code = 0
     for result in extract_paths(args.paths, fmt=args.format):
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2 if args.pretty else None)
+        json.dump(
+            result,
+            sys.stdout,
+            ensure_ascii=False,
+            allow_nan=False,
+            indent=2 if args.pretty else None,
+        )
         sys.stdout.write("\n")
         if result["status"] == "failed":
             exit_code = 1

@@ -31,6 +31,7 @@ class Mapping:
     appeals: list[dict] = field(default_factory=list)
     clause_one_format: str | None = None
     errors: list[str] = field(default_factory=list)
+    invalid: list[dict] = field(default_factory=list)  # invalid_value findings, one per cell
 
     @property
     def other_handling(self) -> str | None:
@@ -45,11 +46,22 @@ class Mapping:
         return [t for t in contract.TABLES if getattr(self, t)]
 
 
-def _entry(keys: dict, cell: Cell, money: bool = False) -> dict:
+def _entry(mapping: Mapping, table: str, keys: dict, cell: Cell) -> dict:
+    """A contract entry; a value the cell cannot hold is null with an ``invalid_value`` finding."""
     entry = dict(keys)
-    entry["value"] = parse_value(cell.text, money=money)
+    row, column = keys.values()
+    entry["value"], problem = parse_value(cell.text, column)
     entry["raw"] = " ".join(cell.text.split())
     entry.update(cell.provenance())
+    if problem:
+        shown = entry["raw"] if len(entry["raw"]) <= 40 else entry["raw"][:40] + "…"
+        mapping.invalid.append(
+            {
+                "rule": "invalid_value",
+                "where": contract.cell_where(table, row, column),
+                "message": f"printed {shown!r}: {problem}; value left null",
+            }
+        )
     return entry
 
 
@@ -167,9 +179,7 @@ class _Walker:
             if key in self.seen:
                 continue
             self.seen.add(key)
-            entry = _entry(
-                {"item": item, "measure": measure}, cell, money=measure in contract.MONEY_MEASURES
-            )
+            entry = _entry(self.out, "active_disclosure", {"item": item, "measure": measure}, cell)
             self.out.active_disclosure.append(entry)
         if contract.CLAUSE_OF_ITEM[item] == "一" and self.out.clause_one_format is None:
             self.out.clause_one_format = contract.sub_table_format(item, measures)
@@ -214,7 +224,9 @@ class _Walker:
             if key in self.seen:
                 continue
             self.seen.add(key)
-            self.out.applications.append(_entry({"outcome": outcome, "requester": requester}, cell))
+            self.out.applications.append(
+                _entry(self.out, "applications", {"outcome": outcome, "requester": requester}, cell)
+            )
 
     # -- table 四 ---------------------------------------------------------------------------
     def finish(self) -> Mapping:
@@ -233,9 +245,8 @@ class _Walker:
                 cells = iter(values)
                 for proceeding in PROCEEDING_ORDER:
                     for result in order:
-                        self.out.appeals.append(
-                            _entry({"proceeding": proceeding, "result": result}, next(cells))
-                        )
+                        keys = {"proceeding": proceeding, "result": result}
+                        self.out.appeals.append(_entry(self.out, "appeals", keys, next(cells)))
         return self.out
 
 

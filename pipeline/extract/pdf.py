@@ -39,6 +39,7 @@ RARE = re.compile(r"[\u3400-\u4dbf]")
 SPACE = re.compile(r"\s")
 SAMPLE_FROM_PAGES = 20  # longer reports sample the pages before the tables
 SAMPLE_STRIDE = 2
+NARRATIVE_MAX_PAGES = 1000  # real reports run to ~100 pages
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE = re.compile(r"[，。；！？]")
@@ -131,13 +132,39 @@ def read_pdf(data: bytes) -> Reading:
         ruling.give(None)  # pdfplumber could not open the file: the triage reads text alone
         thread.join()
     title = title_from_text(triage.pages[0]) if triage.pages else None
-    doc = Reading("pdf", text=triage.text, title=title, verdict=triage.verdict)
+    text = triage.text if triage.verdict else _every_page(data, triage.pages)
+    doc = Reading("pdf", text=text, title=title, verdict=triage.verdict)
     if doc.verdict or not triage.table_pages:
         return doc
     doc.grids = tables.grids
     doc.errors.extend(tables.errors)
     doc.verdict = tables.verdict
     return doc
+
+
+def _every_page(data: bytes, pages: list[str]) -> str:
+    """The text of every page (the narrative the warehouse keeps): the pages the triage
+    skipped are read now with pypdfium2 (about 1,500 pages/s), up to NARRATIVE_MAX_PAGES, so a
+    hostile page count cannot turn a readable report into a timeout."""
+    pages = list(pages)
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return "\n".join(pages)
+    try:
+        pages += [""] * (min(len(pdf), NARRATIVE_MAX_PAGES) - len(pages))
+        for index, known in enumerate(pages):
+            if not known:
+                page = pdf[index]
+                textpage = page.get_textpage()
+                pages[index] = _clean_page(textpage.get_text_range())
+                textpage.close()
+                page.close()
+    except pdfium.PdfiumError:
+        pass  # a page pdfium cannot read: the text of the others stays
+    finally:
+        pdf.close()
+    return "\n".join(pages)
 
 
 def triage_pdf(data: bytes) -> Triage:

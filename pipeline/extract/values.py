@@ -12,8 +12,10 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from pipeline import contract
+
 BLANKS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "空", "null", "none", "n/a"})
-NUMBER = re.compile(r"^([-+]?)\s*(\d[\d,]*(?:\.\d+)?|\.\d+)")
+NUMBER = re.compile(r"^([-+]?)\s*((?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)")
 # What may follow a number in a value cell: a unit, an annotation in brackets, a percent sign.
 TAIL = re.compile(r"^\s*(万元|元|万|件|个|项|次|宗|人次|条|%)?\s*([(（\[【].*)?$", re.S)
 
@@ -37,28 +39,36 @@ def is_value(text: str) -> bool:
     return bool(TAIL.match(rest))
 
 
-def parse_value(text: str, *, money: bool = False) -> int | float | None:
-    """The number a cell prints, as the contract wants it; ``None`` for a blank cell.
+def parse_value(text: str, column: str) -> tuple[int | float | None, str | None]:
+    """The number a cell of ``column`` (a contract measure/requester/result code) prints, as the
+    contract wants it, and why it is invalid (None when valid).
 
-    ``money`` cells are in 万元: a cell that says 元 is divided by 10,000, one without a unit is
-    taken as 万元 already. Counts are ints when they are whole.
+    ``None`` for a blank cell. Money cells are in 万元: a cell that says 元 is divided by
+    10,000, one without a unit is taken as 万元 already. Counts are ints. A value the cell
+    cannot hold (the contract's ``invalid_value`` rule: ``3.5`` people, ``-5`` decisions, a
+    20-digit count, an amount beyond DECIMAL(18,6)) is ``(None, reason)``: the caller keeps
+    ``raw`` and records a finding, and no out-of-range number ever reaches the JSON output.
     """
     norm = normalize_cell(text)
     if norm.lower() in BLANKS:
-        return None
+        return None, None
     match = NUMBER.match(norm)
     if not match:
-        raise ValueError(f"not a number: {text!r}")
+        raise ValueError(f"not a number: {text[:80]!r}")
     sign, digits = match.groups()
     try:
         number = Decimal(sign + digits.replace(",", ""))
     except InvalidOperation as exc:
-        raise ValueError(f"not a number: {text!r}") from exc
-    unit = (TAIL.match(norm[match.end() :]) or [None, None])[1] if money else None
+        raise ValueError(f"not a number: {text[:80]!r}") from exc
+    money = column in contract.MONEY_MEASURES
+    if money and (TAIL.match(norm[match.end() :]) or [None, None])[1] == "元":
+        number = number.scaleb(-4)  # 元 -> 万元, exact
+    problem = contract.invalid_value(number, column)
+    if problem:
+        return None, problem
     if money:
-        if unit == "元":
-            number /= Decimal(10000)
-        return float(number)
-    if number == number.to_integral_value():
-        return int(number)
-    return float(number)
+        value = float(number)
+        # the emitted float, not only the printed decimal, must fit (rounding at 10^12)
+        problem = contract.invalid_value(value, column)
+        return (None, problem) if problem else (value, None)
+    return int(number), None

@@ -14,9 +14,11 @@ holds, except where a source error is planted on purpose; those are listed in ea
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline import contract as C
@@ -66,6 +68,19 @@ PLANTED = {
     ("huzhu", 2020): "applications/natural_person carried_forward printed one too low",
 }
 CROSS_YEAR_BREAK = ("minhe", 2022)  # carried_over printed 2 above last year's carried_forward
+# Reports that print blank cells where there is nothing to report, as real (2019-format
+# especially) reports do: every zero cell of these rows and columns is printed blank. Blank is
+# not zero, so the marts' figures that need one of them are null (no figure from missing input).
+BLANK_ZEROS = {("pingan", 2020), ("minhe", 2020), ("hualong", 2020)}
+# Publication dates (Beijing) the sample pages print. Most reports come out in January to March
+# of the following year; these come out late (a county-level government's deadline is 31 March,
+# a department's 31 January: 2019 regulation, 第四十九条) or print no date at all (the crawler
+# then only has the server's Last-Modified, and timeliness is not computed).
+LATE = {("xunhua", 2019): "2020-05-12", ("huzhu", 2022): "2023-04-18"}
+UNDATED = {("hualong", 2023)}
+DEPARTMENT_PUBLISHED = "2024-02-06"
+BLANK_ROWS = ("withheld_", "rejected_", "litigation_", "items_change")
+BLANK_COLUMNS = ("research_institution", "social_welfare_org")
 
 
 def _format(portal: str, year: int) -> tuple[str, str]:
@@ -187,6 +202,61 @@ def _appeals(rng: random.Random) -> list[dict]:
     return out
 
 
+def _published(portal: str, year: int) -> str | None:
+    """The date a sample report's pages print: 9 January to 24 March of the next year."""
+    if (portal, year) in UNDATED:
+        return None
+    if (portal, year) in LATE:
+        return LATE[(portal, year)]
+    offset = int(hashlib.sha256(f"{portal}{year}".encode()).hexdigest()[:8], 16) % 75
+    return (date(year + 1, 1, 9) + timedelta(days=offset)).isoformat()
+
+
+def _blank_zeros(facts: dict) -> int:
+    """Print the zero cells of BLANK_ROWS / BLANK_COLUMNS blank; the number of cells blanked."""
+    blanked = 0
+    for table, (a, b) in C.ENTRY_KEYS.items():
+        for entry in facts[table]:
+            row, column = entry[a], entry[b]
+            chosen = any(row.startswith(p) or column == p for p in BLANK_ROWS) or (
+                column in BLANK_COLUMNS
+            )
+            if chosen and entry["value"] == 0:
+                entry["value"], entry["raw"] = None, ""
+                blanked += 1
+    return blanked
+
+
+def _in_force_continuity(reports: list[dict]) -> None:
+    """现行有效(Y) = 现行有效(Y-1) + 本年制发(Y) - 本年废止(Y) across consecutive 2021-format
+    years of one district, as a careful agency prints it (the warehouse's soft check holds).
+
+    Rewrites only the synthetic in_force/repealed figures after generation, so every other
+    figure of the seeded sample stays as it was.
+    """
+    previous: dict[tuple[str, str], int] = {}
+    for report in sorted(reports, key=lambda r: (r["portal"], r["year"])):
+        if report["agency_kind"] != "district":
+            continue
+        if not report["sample"]:  # real figures are printed as published, never adjusted
+            previous = {k: v for k, v in previous.items() if k[0] != report["portal"]}
+            continue
+        cells = _cells(report["facts"]["active_disclosure"], "item", "measure")
+        current = {}
+        for item in C.AD_CLAUSES["一"][0]:
+            in_force = cells.get((item, "in_force"))
+            if in_force is None:
+                continue
+            issued, repealed = cells[(item, "issued")], cells[(item, "repealed")]
+            before = previous.get((report["portal"], item))
+            if before is not None:
+                _set(repealed, min(repealed["value"], before + issued["value"]))
+                _set(in_force, before + issued["value"] - repealed["value"])
+            current[(report["portal"], item)] = in_force["value"]
+        previous = {k: v for k, v in previous.items() if k[0] != report["portal"]}
+        previous.update(current)
+
+
 def _cells(entries: list[dict], a: str, b: str) -> dict[tuple[str, str], dict]:
     return {(e[a], e[b]): e for e in entries}
 
@@ -291,8 +361,9 @@ def build(seed_truth: dict) -> dict:
                     cells[("carried_forward", "total")],
                     cells[("carried_forward", "total")]["value"] - 1,
                 )
+            blanked = _blank_zeros(facts) if (pid, year) in BLANK_ZEROS else 0
             expected = findings(facts["applications"], facts["appeals"])
-            forward = _forward(facts["applications"])
+            forward = {r: v or 0 for r, v in _forward(facts["applications"]).items()}
             document = _document(style, pid, year)
             reports.append(
                 {
@@ -301,10 +372,13 @@ def build(seed_truth: dict) -> dict:
                     "agency_kind": "district",
                     "sample": not seed,
                     "provenance": (
-                        "real figures of the published 乐都区 2021 report, document re-rendered"
+                        "real figures of the published 乐都区 2021 report, document re-rendered; "
+                        "its publication date is the sample portal's, not the real one"
                         if seed
                         else "synthetic sample data (示例数据（合成）)"
+                        + (f"; {blanked} zero cells printed blank" if blanked else "")
                     ),
+                    "blank_cells": sum(e["value"] is None for t in C.TABLES for e in facts[t]),
                     "variant": variant,
                     "document": document,
                     "quirks": HTML_QUIRKS[(i + len(pid)) % len(HTML_QUIRKS)]
@@ -319,6 +393,7 @@ def build(seed_truth: dict) -> dict:
                     if style == "pdf_link"
                     else "a_href",
                     "planted_error": planted,
+                    "published": _published(pid, year),
                     "expected_status": "flagged" if expected else "ok",
                     "expected_findings": expected,
                     "facts": facts,
@@ -339,6 +414,8 @@ def build(seed_truth: dict) -> dict:
             "pdf_options": {},
             "link_style": "a_href",
             "planted_error": None,
+            "published": DEPARTMENT_PUBLISHED,
+            "blank_cells": 0,
             "expected_status": "ok",
             "expected_findings": [],
             "facts": {
@@ -354,6 +431,7 @@ def build(seed_truth: dict) -> dict:
             },
         }
     )
+    _in_force_continuity(reports)
     for report in reports:
         report["facts"]["sample"] = report["sample"]
         report["facts"]["status"] = report["expected_status"]
@@ -404,7 +482,7 @@ def _cross_year(reports: list[dict]) -> list[dict]:
             _carried_over(report["facts"]["applications"]),
         )
         for requester in C.REQUESTERS:
-            if before.get(requester) != now.get(requester):
+            if (before.get(requester) or 0) != (now.get(requester) or 0):  # blank counts as 0
                 out.append(
                     {
                         "portal": pid,

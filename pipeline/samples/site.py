@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import quote
@@ -36,6 +37,7 @@ from pipeline.samples.render import SAMPLE_NOTE, render_html
 from pipeline.samples.render_pdf import render_pdf
 
 SITE_DIR = DATA_DIR / "sample_portals" / "site"
+BEIJING = timezone(timedelta(hours=8))
 PER_PAGE = {"trs": 5, "json": 4, "pdf_link": 4}
 LIST_PATH = {
     "trs": "/xxgk/ndbg/index.html",
@@ -72,6 +74,8 @@ class ExpectedReport:
     attachment_path: str | None
     sniffed_type: str
     facts_index: int  # position in facts["reports"]
+    published: str | None = None  # the date the pages print (Beijing), None when undated
+    published_source: str = "last_modified"  # where the crawler must find it
 
     def url(self, path: str, port: int) -> str:
         return f"http://{self.host}:{port}{path}"
@@ -81,26 +85,43 @@ class ExpectedReport:
 class PortalPlan:
     portal: dict
     routes: dict[str, Route] = field(default_factory=dict)
-    listing: list[tuple[str, str, int]] = field(
-        default_factory=list
-    )  # (href, title, year) newest first
+    # (href, title, year, printed date or None) newest first
+    listing: list[tuple[str, str, int, str | None]] = field(default_factory=list)
     expected: list[ExpectedReport] = field(default_factory=list)
 
 
 def _modified(year: int, day: int = 20) -> str:
-    """Publication time: reports covering Y come out in January of Y+1."""
-    from datetime import UTC, datetime
-
+    """Server file time of an undated page: reports covering Y come out in January of Y+1."""
     return formatdate(datetime(year + 1, 1, day, 9, 0, tzinfo=UTC).timestamp(), usegmt=True)
 
 
-def _page(title: str, body: str, *, sample: bool = True) -> bytes:
+def _published_modified(published: str) -> str:
+    """Last-Modified of a page published on ``published`` (10:00 Beijing time)."""
+    when = datetime.fromisoformat(published).replace(hour=10, tzinfo=BEIJING)
+    return formatdate(when.timestamp(), usegmt=True)
+
+
+def _page(
+    title: str,
+    body: str,
+    *,
+    sample: bool = True,
+    published: str | None = None,
+    dated_by: str = "meta",
+) -> bytes:
+    """An article page; a published one prints its date as CMSs do: ``<meta name="PubDate">``
+    (TRS, dated_by="meta") or a 发布时间 line under the title (dated_by="text")."""
     note = f'<p class="sample-note">{SAMPLE_NOTE}</p>' if sample else ""
+    meta = info = ""
+    if published and dated_by == "meta":
+        meta = f'<meta name="PubDate" content="{published} 10:00">'
+    elif published:
+        info = f'<div class="info">发布时间：{published} 10:00　来源：政府办公室</div>'
     return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">{meta}'
         f"<title>{html.escape(title)}</title></head>"
         '<body><div class="header">政府门户网站</div><div'
-        f' class="TRS_Editor"><h1>{html.escape(title)}</h1>'
+        f' class="TRS_Editor"><h1>{html.escape(title)}</h1>{info}'
         f"{note}{body}</div></body></html>"
     ).encode()
 
@@ -144,8 +165,12 @@ def _plan_portal(portal: dict, reports: list[tuple[int, dict]], decoys: list[dic
             if style == "pdf_link"
             else f"{base}/{month}/P0{year + 1}0120{n}.pdf"
         )
-        modified = _modified(year)
+        published = spec.get("published")
+        modified = _published_modified(published) if published else _modified(year, 25)
         attachment = None
+        # where the date is printed: the list page always (when dated); a PDF's article page
+        # also in its metadata (TRS, pdf_link) or as a 发布时间 line (json CMS)
+        source = "list_page" if published else "last_modified"
         if spec["document"] == "html":
             body = render_html(facts, quirks=frozenset(spec["quirks"]))
             ctype = "text/html" if "gbk_no_charset" in spec["quirks"] else HTML_TYPE
@@ -165,12 +190,23 @@ def _plan_portal(portal: dict, reports: list[tuple[int, dict]], decoys: list[dic
                 article, document, attachment = attachment, attachment, None
             else:
                 intro = f"<p>{html.escape(title)}全文见附件。</p>"
+                dated_by = "text" if style == "json" else "meta"
                 plan.routes[article] = Route(
-                    _page(title, intro + markup, sample=spec["sample"]), HTML_TYPE, modified
+                    _page(
+                        title,
+                        intro + markup,
+                        sample=spec["sample"],
+                        published=published,
+                        dated_by=dated_by,
+                    ),
+                    HTML_TYPE,
+                    modified,
                 )
                 document = attachment
+                if published:
+                    source = "article_meta" if dated_by == "meta" else "article_text"
             sniffed = "pdf"
-        plan.listing.append((article, title, year))
+        plan.listing.append((article, title, year, published))
         plan.expected.append(
             ExpectedReport(
                 pid,
@@ -184,6 +220,8 @@ def _plan_portal(portal: dict, reports: list[tuple[int, dict]], decoys: list[dic
                 attachment,
                 sniffed,
                 index,
+                published,
+                source,
             )
         )
     for i, decoy in enumerate(decoys):
@@ -193,7 +231,7 @@ def _plan_portal(portal: dict, reports: list[tuple[int, dict]], decoys: list[dic
             HTML_TYPE,
             _modified(decoy["year"], 25),
         )
-        plan.listing.append((path, decoy["title"], decoy["year"]))
+        plan.listing.append((path, decoy["title"], decoy["year"], f"{decoy['year'] + 1}-02-15"))
     for year in (2020, 2022, 2024):
         for j, pattern in enumerate(NEWS):
             title = pattern.format(y=year, d=portal["district"])
@@ -201,7 +239,7 @@ def _plan_portal(portal: dict, reports: list[tuple[int, dict]], decoys: list[dic
             plan.routes[path] = Route(
                 _page(title, "<p>示例门户中的其他信息。</p>"), HTML_TYPE, _modified(year - 1, 28)
             )
-            plan.listing.append((path, title, year))
+            plan.listing.append((path, title, year, f"{year}-03-01"))
     plan.listing.sort(key=lambda item: (-item[2], item[0]))
     return plan
 
@@ -218,12 +256,11 @@ def _href(path: str, list_path: str, k: int) -> str:
     return path
 
 
-def _list_html(title: str, entries: list[tuple[str, str]], pages: int, k: int) -> bytes:
+def _list_html(title: str, entries: list[tuple[str, str, str | None]], pages: int, k: int) -> bytes:
     items = "".join(
         f'<li><a href="{html.escape(h)}" title="{html.escape(t)}"'
-        f' target="_blank">{html.escape(t)}</a>'
-        "<span>2024-01-20</span></li>"
-        for h, t in entries
+        f' target="_blank">{html.escape(t)}</a>' + (f"<span>{d}</span>" if d else "") + "</li>"
+        for h, t, d in entries
     )
     return (
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>'
@@ -247,11 +284,12 @@ def _write_lists(plan: PortalPlan) -> None:
     pages = [listing[i : i + per] for i in range(0, len(listing), per)]
     for k, chunk in enumerate(pages):
         entries = [
-            (_href(path, list_path, k + j), title) for j, (path, title, _) in enumerate(chunk)
+            (_href(path, list_path, k + j), title, printed)
+            for j, (path, title, _, printed) in enumerate(chunk)
         ]
         if style == "trs" and pinned and plan.portal["id"] == "ledu":
             entries.insert(
-                0, (pinned.article_path, f"【置顶】{pinned.title}")
+                0, (pinned.article_path, f"【置顶】{pinned.title}", pinned.published)
             )  # the same report, every page
         if style == "json":
             doc = {
@@ -260,9 +298,7 @@ def _write_lists(plan: PortalPlan) -> None:
                     "page": k + 1,
                     "pages": len(pages),
                     "total": len(listing),
-                    "list": [
-                        {"title": t, "url": h, "publishTime": "2024-01-20"} for h, t in entries
-                    ],
+                    "list": [{"title": t, "url": h, "publishTime": d or ""} for h, t, d in entries],
                 },
             }
             plan.routes[f"{list_path}?page={k + 1}"] = Route(

@@ -27,7 +27,7 @@ def load_catalog_tables(
 
 
 def rebuild_marts(con: duckdb.DuckDBPyConnection, conf: Settings) -> dict[str, int]:
-    return build_marts(con, conf.first_year, conf.last_year)
+    return build_marts(con, conf.first_year, conf.last_year, conf.min_rank_base)
 
 
 def failure_rate(con: duckdb.DuckDBPyConnection) -> tuple[float, dict[str, int]]:

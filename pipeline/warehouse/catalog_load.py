@@ -45,6 +45,8 @@ DOCUMENT_FIELDS = {
     "last_seen": ("last_seen", _STR),
     "fetched_at": ("fetched_at", _STR),
     "change": ("change", _STR),
+    "published_at": ("published_at", _STR),
+    "published_source": ("published_source", _STR),
 }
 ERROR_FIELDS = {
     "run_id": ("run_id", _STR),
@@ -57,7 +59,7 @@ ERROR_FIELDS = {
     "attempts": ("attempts", _INT),
     "at": ("failed_at", _STR),
 }
-_TIMESTAMPS = {"first_seen", "last_seen", "fetched_at", "failed_at"}
+_TIMESTAMPS = {"first_seen", "last_seen", "fetched_at", "failed_at", "published_at"}
 
 
 def _coerce(value, kind):

@@ -7,7 +7,7 @@ half-loaded.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pipeline import contract
 
@@ -82,7 +82,7 @@ class Cells:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _provenance(entry: dict) -> tuple:
@@ -104,30 +104,25 @@ def item_formats(entries: list[dict]) -> dict[str, str]:
     return formats
 
 
-def _money(value) -> Decimal | None:
-    """A money value as an exact DECIMAL(18,6); None when it does not fit."""
-    try:
-        amount = Decimal(repr(value) if isinstance(value, float) else str(value))
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 12:
-        return None
-    return amount.quantize(Decimal("0.000001"))
+def _stored(value, column: str) -> tuple[int | None, Decimal | None]:
+    """(count, amount) of a value that passed the contract's invalid_value rule."""
+    if column in contract.MONEY_MEASURES:
+        return None, contract.as_decimal(value).quantize(contract.AMOUNT_QUANTUM)
+    return int(contract.as_decimal(value)), None
 
 
-def _count(value) -> int | None:
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError("not a whole number")
-        value = int(value)
-    if abs(value) >= 2**63:
-        raise ValueError("out of range")
-    return value
-
-
-def to_cells(document: dict) -> tuple[Cells, list[str]]:
-    """Fact rows of a contract document, and the reasons to reject it (empty when none)."""
+def to_cells(document: dict) -> tuple[Cells, list[str], list[tuple[str, str, str]]]:
+    """Fact rows of a contract document, the reasons to reject it (empty when none), and the
+    ``invalid_value`` findings of cells whose value the contract's rule refuses (the extractor
+    records those itself; a document from elsewhere gets them here, so it loads, not fails)."""
     problems: list[str] = []
+    invalid_findings: list[tuple[str, str, str]] = []
+    listed = document.get("findings")
+    flagged = {
+        f.get("where")
+        for f in (listed if isinstance(listed, list) else [])
+        if isinstance(f, dict) and f.get("rule") == "invalid_value"
+    }
     cells = Cells()
     formats = item_formats(
         [e for e in document.get("active_disclosure") or [] if isinstance(e, dict)]
@@ -163,20 +158,22 @@ def to_cells(document: dict) -> tuple[Cells, list[str]]:
             seen.add((k1, k2))
             value = entry.get("value")
             if value is not None and not _is_number(value):
-                problems.append(f"{where} ({k1}/{k2}): value {value!r} is not a number or null")
+                problems.append(
+                    f"{where} ({k1}/{k2}): value {str(value)[:40]!r} is not a number or null"
+                )
                 continue
             count = amount = None
-            if value is not None and k2 in contract.MONEY_MEASURES:
-                amount = _money(value)
-                if amount is None:
-                    problems.append(f"{where} ({k1}/{k2}): amount {value!r} out of range")
-                    continue
-            elif value is not None:
-                try:
-                    count = _count(value)
-                except ValueError as exc:
-                    problems.append(f"{where} ({k1}/{k2}): count {value!r} {exc}")
-                    continue
+            if value is not None:
+                invalid = contract.invalid_value(value, k2)
+                if invalid:
+                    # the same rule as the extractor's: the cell loads blank, with a finding
+                    cell_where = contract.cell_where(table, k1, k2)
+                    if cell_where not in flagged:
+                        invalid_findings.append(
+                            ("invalid_value", cell_where, f"{invalid}; value left null")
+                        )
+                else:
+                    count, amount = _stored(value, k2)
             raw = entry.get("raw")
             fact = FACT_OF_ITEM[k1] if table == "active_disclosure" else f"fact_{table}"
             cells.add(
@@ -191,7 +188,7 @@ def to_cells(document: dict) -> tuple[Cells, list[str]]:
             )
     if len(problems) > _MAX_REPORTED:
         problems = [*problems[:_MAX_REPORTED], f"... and {len(problems) - _MAX_REPORTED} more"]
-    return cells, problems
+    return cells, problems, invalid_findings
 
 
 def findings(document: dict) -> tuple[list[tuple[str, str | None, str | None]], list[str]]:

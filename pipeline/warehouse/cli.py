@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline import contract
 from pipeline.config import settings
 from pipeline.portals.registry import load_portals
 from pipeline.records import RegisteredDistrict, ReportSource
@@ -58,6 +59,7 @@ def _load_report(args) -> int:
         url=args.url,
         is_sample=args.sample,
         published_at=args.published_at,
+        published_source=args.published_source,
         year=args.year,
         agency=args.agency,
     )
@@ -65,7 +67,7 @@ def _load_report(args) -> int:
     with connect(args.db) as con:
         for path in args.contract:
             try:
-                document = json.loads(Path(path).read_text(encoding="utf-8"))
+                document = contract.loads(Path(path).read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError) as exc:
                 print(f"warehouse: {path}: {exc}", file=sys.stderr)
                 return 2
@@ -76,7 +78,7 @@ def _load_report(args) -> int:
 
 def _marts(args) -> int:
     with connect(args.db) as con:
-        _print(build_marts(con, args.first_year, args.last_year))
+        _print(build_marts(con, args.first_year, args.last_year, args.min_rank_base))
     return 0
 
 
@@ -99,6 +101,7 @@ def _refresh(args) -> int:
         analyst_copy_path=args.to,
         first_year=args.first_year,
         last_year=args.last_year,
+        min_rank_base=args.min_rank_base,
     )
     with connect(conf.warehouse_path) as con:
         try:
@@ -163,6 +166,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     def years(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--first-year", type=int, default=conf.first_year)
         sub.add_argument("--last-year", type=int, default=conf.last_year)
+        sub.add_argument(
+            "--min-rank-base",
+            type=int,
+            default=conf.min_rank_base,
+            help="rates with a smaller denominator are not ranked (GONGKAI_MIN_RANK_BASE)",
+        )
 
     command("migrate", _migrate, "create or upgrade the working warehouse")
     sub = command(
@@ -185,6 +194,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     sub.add_argument("--url")
     sub.add_argument("--year", type=int, help="covered year when the document prints none")
     sub.add_argument("--published-at", help="ISO-8601 publication time")
+    sub.add_argument(
+        "--published-source",
+        choices=("article_meta", "article_text", "list_page", "last_modified"),
+        help="where --published-at comes from (a printed date, or Last-Modified)",
+    )
     sub.add_argument("--sample", action="store_true", help="synthetic sample-portal report")
     years(command("marts", _marts, "rebuild the marts"))
     sub = command("publish", _publish, "publish the read-only analyst copy (v1.0.0 storage)")

@@ -75,12 +75,21 @@ def read_marts(directory: Path = MARTS_DIR) -> list[Mart]:
     return ordered
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, first_year: int, last_year: int) -> dict[str, int]:
-    """Rebuild every mart for the configured years; return the rows of each."""
+def build_marts(
+    con: duckdb.DuckDBPyConnection, first_year: int, last_year: int, min_rank_base: int = 10
+) -> dict[str, int]:
+    """Rebuild every mart for the configured years; return the rows of each.
+
+    ``min_rank_base`` (GONGKAI_MIN_RANK_BASE): a rate whose denominator is smaller is not ranked
+    in marts.city_ranking.
+    """
     if last_year < first_year:
         raise ValueError(f"last_year {last_year} is before first_year {first_year}")
+    if min_rank_base < 0:
+        raise ValueError(f"min_rank_base {min_rank_base} is negative")
     con.execute("SET VARIABLE first_year = ?", [int(first_year)])
     con.execute("SET VARIABLE last_year = ?", [int(last_year)])
+    con.execute("SET VARIABLE min_rank_base = ?", [int(min_rank_base)])
     ordered = read_marts()
     con.execute("BEGIN TRANSACTION")
     try:

@@ -12,10 +12,13 @@ primary-key and unique indexes DuckDB 2 writes even in v1.0.0 storage ("Failed t
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.warehouse.schema import scalar
 
@@ -123,6 +126,37 @@ def publish(
     return {"path": str(target), "bytes": target.stat().st_size, "storage_version": STORAGE_VERSION}
 
 
+def _with_comments(con: duckdb.DuckDBPyConnection, mart: str, table: pa.Table) -> pa.Table:
+    """The mart's table and column comments in the Parquet file: each column's comment as its
+    Arrow field metadata (``comment``), and all of them as file key-value metadata
+    (``gongkai.table_comment``, ``gongkai.column_comments`` as JSON), so a Parquet reader
+    (pyarrow, DuckDB's ``parquet_kv_metadata``, pandas) sees what every column means."""
+    table_comment = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'marts' AND table_name = ?",
+        [mart],
+    ).fetchone()
+    comments = dict(
+        con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = "
+            "current_database() AND schema_name = 'marts' AND table_name = ?",
+            [mart],
+        ).fetchall()
+    )
+    fields = [
+        f.with_metadata({"comment": comments[f.name]}) if comments.get(f.name) else f
+        for f in table.schema
+    ]
+    metadata: dict[bytes | str, bytes | str] = {
+        "gongkai.table": f"marts.{mart}",
+        "gongkai.table_comment": str((table_comment[0] if table_comment else None) or ""),
+        "gongkai.column_comments": json.dumps(
+            {f.name: comments.get(f.name) for f in table.schema}, ensure_ascii=False
+        ),
+    }
+    return table.cast(pa.schema(fields, metadata=metadata))
+
+
 def export_parquet(
     analyst_copy_or_con: duckdb.DuckDBPyConnection | str | Path, out_dir: str | Path
 ) -> dict[str, str]:
@@ -148,10 +182,8 @@ def export_parquet(
             path = out / f"{name}.parquet"
             temp = out / f".{name}.parquet.tmp"
             try:
-                con.execute(
-                    f"COPY (SELECT * FROM marts.{_quote(name)}) TO '{temp.as_posix()}' "
-                    "(FORMAT parquet, COMPRESSION zstd)"
-                )
+                table = con.sql(f"SELECT * FROM marts.{_quote(name)}").to_arrow_table()
+                pq.write_table(_with_comments(con, name, table), temp, compression="zstd")
                 os.replace(temp, path)
             except BaseException:
                 temp.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import astuple, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import duckdb
 import pyarrow as pa
@@ -20,6 +20,7 @@ from pipeline.warehouse.cells import FACT_TABLES, Cells, findings, to_cells
 from pipeline.warehouse.schema import scalar
 
 AGENCY_KINDS = ("district", "department", "other")
+BEIJING = timezone(timedelta(hours=8))
 USABLE = ("ok", "flagged", "partial")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^\d{6}$")
@@ -77,6 +78,13 @@ def _timestamp(value: datetime | str | None) -> str | None:
     return value.isoformat()
 
 
+def _beijing_date(timestamp: str | None) -> str | None:
+    """The calendar date of a publication time in Beijing, where the reports are published."""
+    if timestamp is None:
+        return None
+    return datetime.fromisoformat(timestamp).astimezone(BEIJING).date().isoformat()
+
+
 def _document_time(value) -> str | None:
     """A time the document itself carries: ignored when it is not a valid ISO-8601 string."""
     try:
@@ -131,8 +139,9 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     sha = _identity(document, source)
     report_id = report_id_of(sha)
     problems = _document_problems(document)
-    cells, cell_problems = to_cells(document)
+    cells, cell_problems, invalid_findings = to_cells(document)
     finding_rows, finding_problems = findings(document)
+    finding_rows += invalid_findings
     problems += cell_problems + finding_problems
     if problems:
         cells, finding_rows = Cells(), []
@@ -149,6 +158,9 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
     raw_errors = document.get("errors") or []
     errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else [str(raw_errors)]
     status = "failed" if problems else document["status"]
+    if status == "ok" and invalid_findings:
+        status = "flagged"  # the contract's order: a failing rule flags the report
+    published_at = _timestamp(source.published_at)
     row = ReportRow(
         report_id=report_id,
         source_sha256=sha,
@@ -169,13 +181,15 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
         load_errors=["warehouse rejected the document: " + p for p in problems],
         finding_count=len(finding_rows),
         cell_count=len(cells),
-        published_at=_timestamp(source.published_at),
+        published_at=published_at,
         first_seen=_timestamp(source.first_seen),
         extracted_at=_timestamp(source.extracted_at)
         or _document_time(document.get("extracted_at"))
         or datetime.now(UTC).isoformat(),
         is_sample=bool(source.is_sample),
         catalog_year=source.year,
+        published_source=source.published_source if published_at else None,
+        published_on=_beijing_date(published_at),
     )
     con.execute("BEGIN TRANSACTION")
     try:
@@ -185,7 +199,7 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
             [report_id],
         ).fetchone()
         if previous is not None:
-            for table in (*FACT_TABLES, "report_findings"):
+            for table in (*FACT_TABLES, "report_findings", "report_text"):
                 con.execute(f"DELETE FROM core.{table} WHERE report_id = ?", [report_id])
             con.execute("DELETE FROM core.dim_report WHERE report_id = ?", [report_id])
         group = (source.division_code, year, source.agency_kind, version_key)
@@ -197,6 +211,14 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
         )
         _insert_report(con, row, is_current=alone)
         _insert_cells(con, cells, report_id, source.division_code, year)
+        text = document.get("text")
+        if isinstance(text, str):  # valid UTF-8 without NULs, whatever the document held
+            text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+        if isinstance(text, str) and text and not problems:
+            con.execute(
+                "INSERT INTO core.report_text VALUES (?, ?, ?, ?, ?)",
+                [report_id, source.division_code, year, text, len(text)],
+            )
         if finding_rows:
             con.executemany(
                 "INSERT INTO core.report_findings (report_id, division_code, year, rule, location, "
@@ -226,14 +248,17 @@ def load_report(con: duckdb.DuckDBPyConnection, document: dict, source: ReportSo
 
 
 _REPORT_COLUMNS = [f.name for f in fields(ReportRow)]
-_TIMESTAMP_COLUMNS = {"published_at", "first_seen", "extracted_at"}
+_CASTS = {
+    "published_at": "TIMESTAMPTZ",
+    "first_seen": "TIMESTAMPTZ",
+    "extracted_at": "TIMESTAMPTZ",
+    "published_on": "DATE",
+}
 
 
 def _insert_report(con, row: ReportRow, *, is_current: bool) -> None:
     """One ``core.dim_report`` row, columns named; a new row is version 1 until recomputed."""
-    values = ", ".join(
-        "CAST(? AS TIMESTAMPTZ)" if c in _TIMESTAMP_COLUMNS else "?" for c in _REPORT_COLUMNS
-    )
+    values = ", ".join(f"CAST(? AS {_CASTS[c]})" if c in _CASTS else "?" for c in _REPORT_COLUMNS)
     con.execute(
         f"INSERT INTO core.dim_report ({', '.join(_REPORT_COLUMNS)}, loaded_at, is_current, "
         f"version_rank) VALUES ({values}, now(), ?, 1)",

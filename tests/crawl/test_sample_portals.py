@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,6 +11,7 @@ import pytest
 
 from pipeline.config import Settings, settings
 from pipeline.crawl import crawl, current_documents
+from pipeline.crawl.published import BEIJING
 from pipeline.portals.registry import load_portals
 from pipeline.samples.facts import load_facts
 from pipeline.samples.serve import sample_portals, serving
@@ -45,6 +47,7 @@ def test_sample_crawl_finds_exactly_the_reports(server, tmp_path):
     summary = crawl(portals, conf, progress=False)
     assert not summary.errors, summary.errors
     expected = expected_reports()
+    facts = load_facts()
     docs = current_documents(conf.catalog_dir)
     got = {(d["url"], d["role"]) for d in docs}
     want = set()
@@ -58,7 +61,25 @@ def test_sample_crawl_finds_exactly_the_reports(server, tmp_path):
         doc = by_url[e.url(e.document_path, server.port)]
         assert doc["sniffed_type"] == e.sniffed_type
         assert (doc["year"], doc["agency_kind"]) == (e.year, e.agency_kind), doc["title"]
-        assert doc["is_sample"] is True
+        article = by_url[e.url(e.article_path, server.port)]
+        # sample or not per report: 乐都区 2021 carries the real published figures
+        assert article["is_sample"] is facts["reports"][e.facts_index]["sample"], e.title
+        # the publication date the pages print, and where the crawler found it
+        assert article["published_source"] == e.published_source, e.title
+        published = datetime.fromisoformat(article["published_at"]).astimezone(BEIJING)
+        if e.published:
+            assert published.date().isoformat() == e.published, e.title
+        else:  # nothing printed: the server's Last-Modified
+            assert published.year == e.year + 1
+    assert not facts["reports"][
+        next(e.facts_index for e in expected if (e.portal, e.year) == ("ledu", 2021))
+    ]["sample"]
+    assert {e.published_source for e in expected} == {
+        "article_meta",
+        "article_text",
+        "list_page",
+        "last_modified",
+    }
     assert sum(e.agency_kind == "department" for e in expected) == 1
     titles = " ".join(d["title"] for d in docs)
     for decoy in load_facts()["decoys"]:

@@ -99,6 +99,15 @@ def test_long_report_samples_the_narrative_before_the_tables():
     assert result["status"] == "ok", result["errors"]
     assert cells(result) == cells(facts)
     assert result["report"]["year"] == facts["report"]["year"]
+    # the narrative kept for the warehouse reads every page, also those the triage skipped,
+    # and leaves the tables (sections 二 to 四) out
+    skipped = [i for i, text in enumerate(triage.pages) if not text]
+    assert skipped
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        words = (pdf.pages[skipped[0]].extract_text() or "").split()
+    assert max(words, key=len)[:12] in result["text"].replace("\n", "")
+    assert "三、收到和处理政府信息公开申请情况" not in result["text"]
+    assert "五、" in result["text"] or "存在的主要问题" in result["text"]
 
 
 @pytest.mark.parametrize("narrative_pages", [30, 31])

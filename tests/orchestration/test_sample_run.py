@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import dagster as dg
@@ -112,6 +113,78 @@ def test_sample_graph_stage_by_stage(conf, instance, tmp_path):
     assert {
         k for (a, c, k), e in session.checks.items() if c == "contract_rules" and not e.passed
     } == planted
+    code_of = {p["id"]: p["division_code"] for p in facts["portals"]}
+    quality, blanks, reports, timeliness = sample_marts(conf)
+    # timeliness from the printed dates: days after 31 March of the next year; 化隆 2023 prints
+    # none, so only Last-Modified is known and no figure is made
+    expected_days = {}
+    for r in facts["reports"]:
+        if r["agency_kind"] != "district":
+            continue
+        key = (code_of[r["portal"]], r["year"])
+        published = r["published"] and date.fromisoformat(r["published"])
+        expected_days[key] = published and (published - date(r["year"] + 1, 3, 31)).days
+    assert {k: days for k, (days, _) in timeliness.items()} == expected_days
+    assert "Last-Modified" in timeliness[("630224", 2023)][1]
+    assert {k for k, (days, _) in timeliness.items() if days and days > 0} == {
+        ("630225", 2019),
+        ("630223", 2022),
+    }
+    # provenance: every report has a publication date and its source, and only 乐都区 2021
+    # (the real published figures) is not sample data
+    assert all(published is not None and source for _, _, published, source, _ in reports)
+    assert {(code, year) for code, year, *_, sample in reports if not sample} == {("630202", 2021)}
+    expected_quality = {
+        (code_of[r["portal"]], r["year"], "report", f["rule"], f["where"])
+        for r in facts["reports"]
+        if r["agency_kind"] == "district"
+        for f in r["expected_findings"]
+    } | {
+        (
+            code_of[b["portal"]],
+            b["year"],
+            "cross_year",
+            "carried_over_continuity",
+            f"applications/{b['requester']}",
+        )
+        for b in facts["expected_cross_year"]
+    }
+    assert quality == expected_quality  # the planted errors, and nothing spurious
+    assert blanks == {
+        (code_of[r["portal"]], r["year"]) for r in facts["reports"] if r.get("blank_cells")
+    }
+
+
+def sample_marts(conf) -> tuple[set, set, list, dict]:
+    """marts.quality's issues, the district-years whose figures read a blank cell, and each
+    report's publication date, its source and whether it is sample data, and each district
+    year's days after the deadline with the reason when there are none."""
+    con = duckdb.connect(str(conf.analyst_copy_path), read_only=True)
+    try:
+        quality = set(
+            con.execute(
+                "SELECT division_code, year, source, rule, location FROM marts.quality"
+            ).fetchall()
+        )
+        blanks = set(
+            con.execute(
+                "SELECT division_code, year FROM marts.district_year WHERE blank_input_cells > 0"
+            ).fetchall()
+        )
+        timeliness = {
+            (code, year): (days, note)
+            for code, year, days, note in con.execute(
+                "SELECT division_code, year, days_after_deadline, days_after_deadline_note "
+                "FROM marts.district_year"
+            ).fetchall()
+        }
+        reports = con.execute(
+            "SELECT division_code, year, published_at, published_source, is_sample "
+            "FROM core.dim_report"
+        ).fetchall()
+    finally:
+        con.close()
+    return quality, blanks, reports, timeliness
 
 
 def test_a_taken_port_stops_make_run_with_a_message(conf, tmp_path):

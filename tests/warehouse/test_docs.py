@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.warehouse import ReportSource, build_marts, load_report, publish
-from tests.warehouse.conftest import variant
+from tests.warehouse.conftest import set_cell, variant
 
 DOC = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -28,6 +28,21 @@ def test_readme_example_queries_run(loaded, truths, tmp_path):
         loaded,
         variant(seed, "ledu-education", agency="乐都区教育局"),
         ReportSource("630202", agency_kind="department", agency="乐都区教育局"),
+    )
+    # a corrected republication of 乐都区 2021, for the revisions example
+    corrected = variant(seed, "ledu-2021-corrected")
+    pending = next(
+        e["value"]
+        for e in seed["appeals"]
+        if (e["proceeding"], e["result"]) == ("reconsideration", "pending")
+    )
+    set_cell(corrected, "appeals", "reconsideration", "pending", (pending or 0) + 1)
+    load_report(
+        loaded,
+        corrected,
+        ReportSource(
+            "630202", published_at="2030-01-01T10:00:00+08:00", published_source="list_page"
+        ),
     )
     build_marts(loaded, 2019, 2024)
     copy = tmp_path / "gongkai.duckdb"

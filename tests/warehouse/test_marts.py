@@ -161,6 +161,60 @@ def test_city_ranking_shares_ranks_on_ties(loaded, truths):
     )
 
 
+def test_city_ranking_carries_the_base_and_skips_small_ones(loaded, truths):
+    _, seed = next((p, d) for p, d in truths if p.name.startswith("乐都区"))
+    # 乐都区 2021: 5 handled, all granted: a rate of 1.0 on a base of 5
+    load_report(
+        loaded, variant(seed, "pingan-2021", agency="平安区人民政府"), ReportSource("630203")
+    )
+    build_marts(loaded, 2019, 2024)
+    rows = {
+        code: (value, base, ranked, reason, rank)
+        for code, value, base, ranked, reason, rank in loaded.execute(
+            "SELECT division_code, value, sample_size, ranked, not_ranked_reason, city_rank "
+            "FROM marts.city_ranking WHERE metric = 'grant_rate' AND year = 2021 "
+            "AND city = '海东市'"
+        ).fetchall()
+    }
+    assert rows["630202"][:3] == (1.0, 5, False)
+    assert "below the minimum of 10" in rows["630202"][3] and rows["630202"][4] is None
+    # counts need no base and rank as before
+    assert loaded.execute(
+        "SELECT sample_size, ranked FROM marts.city_ranking WHERE metric = "
+        "'applications_received' AND division_code = '630202' AND year = 2021"
+    ).fetchone() == (None, True)
+    # the minimum is a setting: 0 ranks every value
+    build_marts(loaded, 2019, 2024, min_rank_base=0)
+    assert loaded.execute(
+        "SELECT city_rank, city_ranked FROM marts.city_ranking WHERE metric = 'grant_rate' "
+        "AND division_code = '630202' AND year = 2021"
+    ).fetchone() == (1, 2)
+
+
+def test_city_ranking_has_no_row_for_a_measure_the_template_lacks(marts):
+    # 平潭 2019 is a 2019-format report: its fee row counts items, no amount in 万元
+    metrics = {
+        m
+        for (m,) in marts.execute(
+            "SELECT metric FROM marts.city_ranking WHERE division_code = '350128' AND year = 2019"
+        ).fetchall()
+    }
+    assert "fees_wan_yuan" not in metrics and "grant_rate" in metrics
+    assert (
+        marts.execute(
+            "SELECT count(*) FROM marts.city_ranking WHERE ranked AND value IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
+    # ranked rows of a rate have a base at or above the minimum
+    assert (
+        marts.execute(
+            "SELECT count(*) FROM marts.city_ranking WHERE ranked AND sample_size < 10"
+        ).fetchone()[0]
+        == 0
+    )
+
+
 def test_mart_headers_give_description_and_order(tmp_path):
     (tmp_path / "a.sql").write_text(
         "-- marts.a: built from b.\n-- depends: b\n-- second line.\nSELECT 1;\n", encoding="utf-8"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import struct
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.records import RegisteredDistrict
@@ -79,6 +81,10 @@ def test_every_table_view_and_column_is_documented(loaded, tmp_path):
         "outcome_mix",
         "coverage",
         "quality",
+        "withheld_grounds",
+        "timeliness",
+        "revisions",
+        "text_reuse",
     }
     publish(loaded, tmp_path / "copy.duckdb")
     with duckdb.connect(str(tmp_path / "copy.duckdb"), read_only=True) as copy:
@@ -117,8 +123,32 @@ def test_published_copy_is_v1_storage_and_complete(loaded, tmp_path):
         "outcome_mix",
         "coverage",
         "quality",
+        "withheld_grounds",
+        "timeliness",
+        "revisions",
+        "text_reuse",
     }
     assert pq.read_table(written["district_year"]).num_rows == 5
+    # every column explains itself in the Parquet file; money keeps its decimal type
+    schema = pq.read_schema(written["district_year"])
+    with duckdb.connect(str(target), read_only=True) as copy:
+        comments = dict(
+            copy.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'marts' "
+                "AND table_name = 'district_year'"
+            ).fetchall()
+        )
+    for field in schema:
+        assert field.metadata[b"comment"].decode() == comments[field.name], field.name
+    assert json.loads(schema.metadata[b"gongkai.column_comments"]) == comments
+    assert schema.metadata[b"gongkai.table_comment"].decode().startswith("区县年度指标")
+    assert schema.field("fees_wan_yuan").type == pa.decimal128(18, 6)
+    with duckdb.connect() as reader:
+        kv = reader.execute(
+            "SELECT value FROM parquet_kv_metadata(?) WHERE key = 'gongkai.table'",
+            [written["district_year"]],
+        ).fetchall()
+    assert kv == [(b"marts.district_year",)]
 
 
 def test_analyst_session_keeps_answering_while_a_load_runs(tmp_path, truths):
