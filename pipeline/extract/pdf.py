@@ -105,12 +105,14 @@ class _Ruling:
         return self._pages
 
 
-def read_pdf(data: bytes) -> Reading:
+def read_pdf(data: bytes, *, narrative: bool = True) -> Reading:
     """Read a PDF into grids, or into a document whose verdict says why it cannot be read.
 
     The triage runs in a thread (pdfium releases the GIL) while pdfplumber opens the file and
     walks its page tree; the ruling lines counted in the pages' content streams then tell the
     triage which pages can hold a ruled table, and pdfplumber parses the table pages it found.
+    Then the pages the triage skipped are read for the narrative the warehouse keeps;
+    ``narrative=False`` leaves them out (the benchmark's tables-only cost).
     """
     triage = Triage()
     ruling = _Ruling()
@@ -132,7 +134,7 @@ def read_pdf(data: bytes) -> Reading:
         ruling.give(None)  # pdfplumber could not open the file: the triage reads text alone
         thread.join()
     title = title_from_text(triage.pages[0]) if triage.pages else None
-    text = triage.text if triage.verdict else _every_page(data, triage.pages)
+    text = triage.text if triage.verdict or not narrative else _every_page(data, triage.pages)
     doc = Reading("pdf", text=text, title=title, verdict=triage.verdict)
     if doc.verdict or not triage.table_pages:
         return doc
