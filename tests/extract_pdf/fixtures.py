@@ -85,17 +85,8 @@ def notice_pdf() -> bytes:
     return out.getvalue()
 
 
-def bomb_pdf(decompressed_mb: int = 2048) -> bytes:
-    """A 2 MB PDF whose page content inflates to ``decompressed_mb`` MB of blanks."""
-    packer = zlib.compressobj(9)
-    chunk = b" " * (1 << 20)
-    body = b"".join(packer.compress(chunk) for _ in range(decompressed_mb)) + packer.flush()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
-    ]
+def pdf_from_objects(objects: list[bytes]) -> bytes:
+    """A PDF file of these objects (object 1 is the catalog), with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, obj in enumerate(objects, 1):
@@ -109,3 +100,17 @@ def bomb_pdf(decompressed_mb: int = 2048) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def bomb_pdf(decompressed_mb: int = 2048) -> bytes:
+    """A 2 MB PDF whose page content inflates to ``decompressed_mb`` MB of blanks."""
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    body = b"".join(packer.compress(chunk) for _ in range(decompressed_mb)) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
+    return pdf_from_objects(objects)

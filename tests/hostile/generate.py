@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.samples.render import render_html, render_text
 from tests.extract.contract_reports import report
+from tests.extract_pdf.fixtures import pdf_from_objects
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 TITLE = "乐都区2021年政府信息公开工作年度报告"
@@ -76,25 +77,9 @@ def text_bad_byte() -> bytes:
 
 
 # -- PDF -----------------------------------------------------------------------------------
-def _pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def pdf_reference_loop() -> bytes:
     """A page's MediaBox is object 4, which is only ``5 0 R``, which is only ``4 0 R``."""
-    return _pdf(
+    return pdf_from_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 3 0 R >>",
@@ -107,7 +92,7 @@ def pdf_reference_loop() -> bytes:
 
 def pdf_kids_loop() -> bytes:
     """The page tree's Kids point back at its root."""
-    return _pdf(
+    return pdf_from_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -121,7 +106,7 @@ def pdf_bomb(decompressed_mb: int = 2048) -> bytes:
     packer = zlib.compressobj(9)
     chunk = b" " * (1 << 20)
     body = b"".join(packer.compress(chunk) for _ in range(decompressed_mb)) + packer.flush()
-    return _pdf(
+    return pdf_from_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
