@@ -26,7 +26,8 @@ LINK_ONLY = (
 ).encode()
 
 
-def test_attachment_wins_over_a_link_only_article(catalog, conf):
+def article_with_attachment(catalog) -> tuple[dict, dict]:
+    """乐都区 2021: an article that only links to the report, and the report as its attachment."""
     article = catalog.document(CODE, 2021, LINK_ONLY)
     attachment = catalog.document(
         CODE,
@@ -37,6 +38,11 @@ def test_attachment_wins_over_a_link_only_article(catalog, conf):
         url="http://portal.test/files/2021.txt",
         sniffed="text",
     )
+    return article, attachment
+
+
+def test_attachment_wins_over_a_link_only_article(catalog, conf):
+    article, attachment = article_with_attachment(catalog)
     catalog.commit([article, attachment])
 
     [result] = extract_district_year(CODE, 2021, conf)
@@ -154,16 +160,7 @@ def test_a_batch_of_district_years_is_extracted_as_each_alone(catalog, conf):
 
 
 def test_grouping_is_one_pass_and_matches_per_district_year(catalog, conf):
-    article = catalog.document(CODE, 2021, LINK_ONLY)
-    attachment = catalog.document(
-        CODE,
-        2021,
-        report_text(CODE, 2021),
-        role="attachment",
-        parent_url=article["url"],
-        url="http://portal.test/files/2021.txt",
-        sniffed="text",
-    )
+    article, attachment = article_with_attachment(catalog)
     other = catalog.document("630203", 2021, report_page("630203", 2021))
     documents = [article, attachment, other]
     index = report_index(documents)
