@@ -37,7 +37,9 @@ bench: $(STAMP)
 
 # The bundled registry points at the sample portals: serve them beside the UI so the nightly
 # schedule and manual crawls reach them (a registry of real portals ignores the server).
+# Settings and registry are checked first: a bad value stops here with one line each.
 ui: $(STAMP)
+	$(PY) -m pipeline settings
 	mkdir -p $(DAGSTER_HOME)
 	$(PY) -m pipeline serve-sample & server=$$!; \
 	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \

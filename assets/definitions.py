@@ -31,8 +31,8 @@ from assets.warehouse import (
     mart_specs,
     warehouse_catalog,
 )
-from pipeline.config import Settings, settings
-from pipeline.portals.registry import load_portals
+from pipeline.config import Settings, SettingsError, settings
+from pipeline.portals.registry import RegistryError, load_portals
 
 
 def build_definitions(
@@ -85,5 +85,14 @@ def build_definitions(
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    """The code location of this environment (read when it loads)."""
-    return build_definitions(settings(), from_environment=True)
+    """The code location of this environment (read when it loads).
+
+    A bad setting or registry is bad input, not a bug: it is raised again without the frames
+    that read it, so the load error Dagster shows is its message, one line per bad value.
+    """
+    try:
+        return build_definitions(settings(), from_environment=True)
+    except (SettingsError, RegistryError) as exc:
+        raise type(exc)(
+            f"{exc}\n(`python -m pipeline settings` checks them; then reload the code location)"
+        ) from None

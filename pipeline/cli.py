@@ -22,6 +22,10 @@ COMMANDS = {
     "portals": ("pipeline.crawl.portals_cli", "inspect the portal registry"),
     "serve-sample": ("pipeline.samples.serve", "serve the bundled sample portals on 127.0.0.2-7"),
     "report": ("pipeline.report.cli", "write the comparison report (HTML charts) from the marts"),
+    "settings": (
+        "pipeline.settings_cli",
+        "check and print the GONGKAI_* settings and the registry a run would use",
+    ),
 }
 
 

@@ -78,3 +78,46 @@ def test_make_run_with_bad_settings_stops_at_start(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.strip() == "make run: GONGKAI_READER_TIMEOUT: must be more than 0, got '-1'"
+
+
+def test_settings_command_prints_each_value_and_its_source(tmp_path):
+    done = run_cli("settings", GONGKAI_WORKERS="3")
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(None, 1) for line in done.stdout.splitlines()[:-1])
+    assert lines["GONGKAI_WORKERS"] == "3  (environment)"
+    assert lines["GONGKAI_FIRST_YEAR"] == "2019  (default)"
+    assert done.stdout.splitlines()[-1].startswith("registry: 6 portals")
+    bad = run_cli("settings", GONGKAI_WORKERS="many", GONGKAI_PORTALS=str(tmp_path / "none.yaml"))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.splitlines()[0].startswith("error: GONGKAI_WORKERS: ")
+
+
+def test_make_ui_stops_at_a_bad_setting_before_dagster_starts(tmp_path):
+    done = subprocess.run(
+        ["make", "--no-print-directory", "ui", f"DAGSTER_HOME={tmp_path}"],
+        cwd=REPO,
+        env={**os.environ, "GONGKAI_OCR_PAGE_TIMEOUT": "soon"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and "dagster" not in done.stdout + done.stderr
+    assert "error: GONGKAI_OCR_PAGE_TIMEOUT: must be a number, got 'soon'" in done.stderr
+
+
+def test_the_code_location_load_error_is_the_bad_value_not_our_frames(tmp_path):
+    """Dagster prints the message of a load error and the frames of user code under it: the
+    message names the setting, and no frame of the code that read it is shown."""
+    done = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path), "GONGKAI_READER_MEMORY_MB": "abc"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    out = done.stdout + done.stderr
+    assert "SettingsError: GONGKAI_READER_MEMORY_MB: must be an integer, got 'abc'" in out
+    assert "pipeline/config.py" not in out and "During handling" not in out
