@@ -27,6 +27,7 @@ import numpy as np
 from pipeline.config import settings
 from pipeline.extract.grid import Cell, Grid, Reading
 from pipeline.extract.pdf import title_from_text
+from pipeline.extract.pdf_fonts import rendering
 from pipeline.extract.values import is_value
 from pipeline.images import unpack_images
 
@@ -432,6 +433,7 @@ def pdf_pages(data: bytes, dpi: int = OCR_DPI):
     """The first ``MAX_PAGES`` pages of a PDF rendered grey at ``dpi``."""
     import pypdfium2 as pdfium
 
+    rendering()
     pdf = pdfium.PdfDocument(data)
     try:
         for index in range(min(len(pdf), MAX_PAGES)):

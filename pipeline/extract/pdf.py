@@ -27,6 +27,7 @@ from pdfminer.pdftypes import PDFObjRef
 from pipeline.extract.faults import DocumentLimit, raised_by_us
 from pipeline.extract.grid import Reading
 from pipeline.extract.labels import CJK_SPACE, LATER_SECTION, PAGE_NUMBER, TABLE_MARKERS
+from pipeline.extract.pdf_fonts import reading_text
 from pipeline.extract.pdf_ruling import ruled_pages
 from pipeline.extract.pdf_tables import read_tables
 
@@ -149,6 +150,7 @@ def _every_page(data: bytes, pages: list[str]) -> str:
     skipped are read now with pypdfium2 (about 1,500 pages/s), up to NARRATIVE_MAX_PAGES, so a
     hostile page count cannot turn a readable report into a timeout."""
     pages = list(pages)
+    reading_text()
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
@@ -214,6 +216,7 @@ def _triage(data: bytes, triage: Triage, ruling: _Ruling) -> None:
     finds no table, every page is read, so nothing is missed, only slower. ``triage.pages``
     keeps an empty string for a page that was not read.
     """
+    reading_text()
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

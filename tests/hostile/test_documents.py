@@ -148,7 +148,7 @@ def test_a_crash_of_our_own_code_stays_ours(monkeypatch):
 def test_any_bytes_decode_sniff_and_extract_without_raising(data, declared):
     decoded = decode(data, declared)
     assert isinstance(decoded.text, str) and "\x00" not in decoded.text
-    assert sniff(data) in ("pdf", "html", "docx", "doc", "wps", "text", "unknown")
+    assert sniff(data) in ("pdf", "html", "docx", "doc", "wps", "image", "text", "unknown")
     for fmt in ("html", "text"):
         result = extract_bytes(data, fmt=fmt)
         assert result["status"] in ("ok", "flagged", "partial", "unsupported", "failed")
