@@ -97,7 +97,7 @@ def run_engine(name: str, scan: bytes, truth: dict) -> tuple[float, float, int, 
         ocr_module.recognise = tesseract_recognise
     try:
         started, cpu = time.perf_counter(), _cpu()
-        doc = ocr_module.read_scanned_pdf(scan)
+        doc = ocr_module.read_scanned_pdf(scan, settings().ocr_page_timeout)
         seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     finally:
         if name == "tesseract":

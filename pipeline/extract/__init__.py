@@ -15,10 +15,10 @@ from functools import partial
 from pathlib import Path
 
 from pipeline import contract
-from pipeline.config import settings
+from pipeline.config import Settings
 from pipeline.extract.grid import Reading
 from pipeline.extract.html import read_html
-from pipeline.extract.isolation import Limits, ReaderPool, shared_pool
+from pipeline.extract.isolation import ReaderPool, shared_pool
 from pipeline.extract.labels import ANNUAL_WORDS, PRE_2019_WORDS, REPORT_WORDS
 from pipeline.extract.mapper import map_grids
 from pipeline.extract.metadata import report_meta
@@ -78,18 +78,27 @@ def _failed(
     }
 
 
+def default_pool() -> ReaderPool:
+    """The process-wide pool of the default settings, for callers that bring none (a REPL,
+    a test); the CLI and the flow pass the pool of their own settings."""
+    return shared_pool(Settings())
+
+
 def read_document(data: bytes, fmt: str, pool: ReaderPool | None = None) -> Reading | None:
     """The reader's Reading for ``fmt`` (``pool`` for PDF/Word), None when no reader exists."""
     if fmt in READERS:
         return READERS[fmt](data)
     if fmt == "pdf":
-        return read_pdf(data, pool or shared_pool())
+        return read_pdf(data, pool or default_pool())
     if fmt in ISOLATED:
-        return (pool or shared_pool()).read(ISOLATED[fmt], data, fmt)
+        return (pool or default_pool()).read(ISOLATED[fmt], data, fmt)
     if fmt in CONVERTED:
-        workers = pool or shared_pool()
+        workers = pool or default_pool()
         return read_binary_word(
-            data, fmt, docx_reader=lambda docx: workers.read(ISOLATED["docx"], docx, fmt)
+            data,
+            fmt,
+            docx_reader=lambda docx: workers.read(ISOLATED["docx"], docx, fmt),
+            timeout=workers.limits.timeout,
         )
     return None
 
@@ -102,7 +111,7 @@ def read_pdf(data: bytes, pool: ReaderPool) -> Reading:
     image_tables = doc.verdict is None and not doc.grids and _is_report(doc.text, False)
     if not (scanned or image_tables):
         return doc
-    read = pool.read(OCR_PDF, data, "pdf", Limits.ocr(settings()))
+    read = pool.read(OCR_PDF, data, "pdf", pool.ocr_limits)
     if read.fault or scanned or (read.verdict is not None and read.verdict[0] == "failed"):
         return read
     if not read.grids:
@@ -117,7 +126,7 @@ def with_image_tables(doc: Reading, images: list[bytes], pool: ReaderPool) -> Re
     if len(map_grids(doc.grids).tables_found()) == len(contract.TABLES):
         return doc
     payload = pack_images(images[:MAX_ARTICLE_IMAGES])
-    read = pool.read(OCR_IMAGES, payload, doc.format, Limits.ocr(settings()))
+    read = pool.read(OCR_IMAGES, payload, doc.format, pool.ocr_limits)
     if read.verdict is not None and read.verdict[0] == "failed":
         doc.errors.append(f"OCR of the article's images failed: {read.verdict[1]}")
         doc.fault = doc.fault or read.fault
@@ -144,7 +153,7 @@ def extract_bytes(
     images: list[bytes] | None = None,
 ) -> ExtractionResult:
     """Extract one document held in memory. ``path`` is recorded and used as a name hint;
-    ``pool`` parses PDF/Word and runs OCR (default: the process-wide pool). ``images`` are the
+    ``pool`` parses PDF/Word and runs OCR (default: :func:`default_pool`). ``images`` are the
     pictures the article shows, in page order (archived with it by the crawler): when its
     markup does not hold all three tables, their ruled tables are read by OCR.
 
@@ -175,7 +184,7 @@ def extract_bytes(
     if doc is None:
         return _failed(path, sha256, fmt, f"no reader for format {fmt!r}", fault=True)
     if images and fmt in READERS and doc.verdict is None:
-        doc = with_image_tables(doc, images, pool or shared_pool())
+        doc = with_image_tables(doc, images, pool or default_pool())
     return assemble(doc, _failed(path, sha256, fmt, None, fault=doc.fault), path)
 
 
@@ -277,6 +286,6 @@ def extract_paths(
     the pool's workers, ``pool.size`` at a time. Two threads per worker keep every worker busy
     while the results of the previous documents are mapped here.
     """
-    pool = pool or shared_pool()
+    pool = pool or default_pool()
     with ThreadPoolExecutor(2 * pool.size, thread_name_prefix="extract") as threads:
         yield from threads.map(partial(extract_path, fmt=fmt, pool=pool), paths)

@@ -17,10 +17,12 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipeline.config import settings
     from pipeline.extract import extract_paths
+    from pipeline.extract.isolation import shared_pool
 
     exit_code = 0
-    for result in extract_paths(args.paths, fmt=args.format):
+    for result in extract_paths(args.paths, fmt=args.format, pool=shared_pool(settings())):
         json.dump(
             result,
             sys.stdout,

@@ -46,7 +46,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from pipeline.config import Settings, settings
+from pipeline.config import Settings
 from pipeline.extract.faults import raised_by_us
 from pipeline.extract.grid import Cell, Reading
 
@@ -69,10 +69,12 @@ Reader = Callable[[bytes], Reading]
 
 @dataclass(frozen=True)
 class Limits:
-    """What one job may take: address space (MB) and wall-clock time (s)."""
+    """What one job may take: address space (MB) and wall-clock time (s); ``page_timeout``
+    (s) is handed to readers that work page by page (OCR) as their per-page limit."""
 
     memory_mb: int = MEMORY_MB
     timeout: float = TIMEOUT_S
+    page_timeout: float | None = None
 
     @classmethod
     def of(cls, conf: Settings) -> Limits:
@@ -83,7 +85,7 @@ class Limits:
     def ocr(cls, conf: Settings) -> Limits:
         """OCR limits: ``GONGKAI_OCR_MEMORY_MB`` (the ONNX runtime and models need more than a
         PDF parse); the reader itself stops at ``GONGKAI_OCR_PAGE_TIMEOUT`` per page."""
-        return cls(conf.ocr_memory_mb, conf.ocr_page_timeout * OCR_JOB_PAGES)
+        return cls(conf.ocr_memory_mb, conf.ocr_page_timeout * OCR_JOB_PAGES, conf.ocr_page_timeout)
 
 
 # --- wire format ---------------------------------------------------------------------------
@@ -190,7 +192,8 @@ def _run_job(job: dict, data: bytes) -> bytes:
         _cap_memory(memory_mb)
         signal.alarm(int(job["timeout"]) + 5)  # the parent kills us first; this is a backstop
         try:
-            return _reply(reader(data))
+            page_timeout = job.get("page_timeout")
+            return _reply(reader(data) if page_timeout is None else reader(data, page_timeout))
         finally:
             signal.alarm(0)
             _cap_memory(0)  # lifted until the next job: reading its bytes is not parsing
@@ -304,6 +307,7 @@ class Worker:
             "format": fmt,
             "memory_mb": limits.memory_mb,
             "timeout": limits.timeout,
+            "page_timeout": limits.page_timeout,
         }
         try:
             _write_frame(process.stdin, json.dumps(header).encode())
@@ -421,11 +425,20 @@ class _Slot:
 
 
 class ReaderPool:
-    """Warm isolated workers shared by every caller thread; ``read`` blocks, ``submit`` not."""
+    """Warm isolated workers shared by every caller thread; ``read`` blocks, ``submit`` not.
 
-    def __init__(self, workers: int | None = None, limits: Limits | None = None) -> None:
+    ``limits`` apply to a job that names none (PDF and Word), ``ocr_limits`` are the ones OCR
+    jobs ask for (default: those of the default settings)."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        limits: Limits | None = None,
+        ocr_limits: Limits | None = None,
+    ) -> None:
         self.size = max(1, workers or os.cpu_count() or 1)
         self.limits = limits or Limits()
+        self.ocr_limits = ocr_limits or Limits.ocr(Settings())
         self.pid = os.getpid()
         self._lock = threading.Lock()
         self._pending: deque[_Job] = deque()
@@ -484,27 +497,27 @@ class ReaderPool:
         self.close()
 
 
-_shared: ReaderPool | None = None
+_shared: dict[tuple[int, Limits, Limits], ReaderPool] = {}
+_shared_pid = os.getpid()
 _shared_lock = threading.Lock()
 
 
-def shared_pool(conf: Settings | None = None) -> ReaderPool:
-    """The process-wide pool, sized and limited by ``conf`` (default: the environment's).
+def shared_pool(conf: Settings) -> ReaderPool:
+    """The process-wide pool for ``conf``'s workers and limits, started on first use.
 
-    A forked child gets its own: the parent's worker threads do not exist there. A caller with
-    other settings (workers, limits) gets a pool built for them; the old one is closed.
+    Callers with the same settings share one pool; other settings get a pool of their own and
+    never close one a caller may still hold. A forked child starts its own: the parent's worker
+    threads do not exist there.
     """
-    global _shared
-    conf = conf or settings()
-    size, limits = max(1, conf.workers), Limits.of(conf)
+    global _shared_pid
+    key = (max(1, conf.workers), Limits.of(conf), Limits.ocr(conf))
     with _shared_lock:
-        current = _shared if _shared is not None and _shared.pid == os.getpid() else None
-        if current is not None and (current.size, current.limits) == (size, limits):
-            return current
-        if current is not None:
-            current.close()
-        _shared = pool = ReaderPool(size, limits)
-        return pool
+        if _shared_pid != os.getpid():
+            _shared.clear()
+            _shared_pid = os.getpid()
+        if key not in _shared:
+            _shared[key] = ReaderPool(*key)
+        return _shared[key]
 
 
 def run_isolated(

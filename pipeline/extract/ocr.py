@@ -24,7 +24,6 @@ from functools import cache
 import cv2
 import numpy as np
 
-from pipeline.config import settings
 from pipeline.extract.grid import Cell, Grid, Reading
 from pipeline.extract.pdf import title_from_text
 from pipeline.extract.pdf_fonts import rendering
@@ -449,9 +448,9 @@ def pdf_pages(data: bytes, dpi: int = OCR_DPI):
         pdf.close()
 
 
-def read_scanned_pdf(data: bytes, page_timeout: float | None = None) -> Reading:
-    """A PDF without a usable text layer: its ruled tables read by OCR."""
-    page_timeout = page_timeout or settings().ocr_page_timeout
+def read_scanned_pdf(data: bytes, page_timeout: float) -> Reading:
+    """A PDF without a usable text layer: its ruled tables read by OCR, at most
+    ``page_timeout`` seconds a page."""
     return read_pages(pdf_pages(data), "pdf", page_timeout, numbered=True, title=True)
 
 
@@ -462,9 +461,8 @@ def decode_image(data: bytes) -> np.ndarray | None:
     return gray
 
 
-def read_table_images(data: bytes, page_timeout: float | None = None) -> Reading:
+def read_table_images(data: bytes, page_timeout: float) -> Reading:
     """The ruled tables in a report's images (a :func:`pipeline.images.pack_images`
-    payload), in document order."""
-    page_timeout = page_timeout or settings().ocr_page_timeout
+    payload), in document order, at most ``page_timeout`` seconds an image."""
     grays = [g for g in (decode_image(i) for i in unpack_images(data)) if g is not None]
     return read_pages(iter(grays), "html", page_timeout, numbered=False, title=False)

@@ -28,7 +28,7 @@ from pathlib import Path
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
-from pipeline.config import settings
+from pipeline.config import Settings
 from pipeline.extract.grid import MAX_SPAN, Cell, CellBudget, Grid, GridLimit, Reading
 from pipeline.extract.pdf import title_from_text
 from pipeline.extract.pdf_tables import clean
@@ -178,9 +178,14 @@ def find_soffice() -> str | None:
 
 
 def read_binary_word(
-    data: bytes, fmt: str, docx_reader: Callable[[bytes], Reading] = read_docx
+    data: bytes,
+    fmt: str,
+    docx_reader: Callable[[bytes], Reading] = read_docx,
+    *,
+    timeout: float = Settings.reader_timeout,
 ) -> Reading:
-    """Convert a .doc/.wps to .docx with LibreOffice, then read it with ``docx_reader``.
+    """Convert a .doc/.wps to .docx with LibreOffice (at most ``timeout`` seconds, the reader
+    timeout), then read it with ``docx_reader``.
 
     A conversion that hits the time limit is retried once in a fresh LibreOffice process with
     a fresh profile, as the reader pool retries a limit hit in a fresh worker: a second hit is
@@ -190,7 +195,6 @@ def read_binary_word(
     soffice = find_soffice()
     if soffice is None:
         return Reading(fmt, verdict=("unsupported", NO_CONVERTER))
-    timeout = settings().reader_timeout
     with tempfile.TemporaryDirectory(prefix="gongkai-soffice-") as tmp:
         source = Path(tmp) / f"report.{fmt}"
         source.write_bytes(data)

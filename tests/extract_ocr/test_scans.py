@@ -11,9 +11,12 @@ import sys
 
 import pytest
 
+from pipeline.config import Settings
 from pipeline.extract import extract_bytes
+from pipeline.extract.isolation import Limits, ReaderPool
 from tests.conftest import SCORE, document_for, require_shared, truth_files
 from tests.extract_ocr.scans import scanned_pdf
+from tests.extract_pdf.fixtures import scanned_pdf as generated_scan
 
 PDF_TRUTHS = [t for t in truth_files() if document_for(t).suffix.lower() == ".pdf"]
 KEYS = {"active_disclosure": ("item", "measure"), "applications": ("outcome", "requester")}
@@ -67,3 +70,13 @@ def test_noisy_scan_at_150_dpi_is_never_wrong_and_ok(truth):
         assert stated, f"{key}: read {mine and mine['raw']!r}, truth {entry['value']}, unflagged"
     if got["status"] == "ok":
         assert found.keys() == expected.keys()
+
+
+def test_the_ocr_page_limit_of_the_settings_reaches_the_worker():
+    """The per-page OCR limit travels with the job (``Limits.page_timeout``), not through the
+    worker's environment."""
+    conf = Settings(ocr_page_timeout=0.001)
+    with ReaderPool(1, Limits.of(conf), Limits.ocr(conf)) as pool:
+        got = extract_bytes(generated_scan(), path="scan.pdf", pool=pool)
+    assert got["status"] == "failed"
+    assert got["errors"][0].startswith("OCR of page 1 exceeded 0.001 s")

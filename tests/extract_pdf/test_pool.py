@@ -10,12 +10,14 @@ import sys
 import textwrap
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from pipeline.config import Settings
 from pipeline.extract import extract_paths
-from pipeline.extract.isolation import Limits, ReaderPool, run_isolated
+from pipeline.extract.isolation import Limits, ReaderPool, run_isolated, shared_pool
 from pipeline.samples.render_pdf import render_pdf
 from tests.extract.contract_reports import report
 from tests.extract_pdf.fixtures import bomb_pdf
@@ -146,3 +148,14 @@ def test_a_worker_dies_with_its_parent(good):
         parent.kill()
         if holder:
             os.kill(holder, signal.SIGKILL)
+
+
+def test_shared_pools_follow_the_settings_and_never_close_each_other(good):
+    """Callers with other settings get a pool of their own; the first one stays usable."""
+    base = Settings(workers=1)
+    first = shared_pool(base)
+    assert shared_pool(replace(base)) is first
+    other = shared_pool(replace(base, reader_timeout=30.0))
+    assert other is not first and other.limits.timeout == 30.0
+    assert other.ocr_limits.page_timeout == base.ocr_page_timeout
+    assert first.read(READ_PDF, good, "pdf").grids

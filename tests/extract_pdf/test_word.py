@@ -152,8 +152,7 @@ def test_converter_timeout_twice_is_the_documents_problem(monkeypatch, tmp_path)
         ),
     )
     monkeypatch.setattr(word, "find_soffice", lambda: hang)
-    monkeypatch.setenv("GONGKAI_READER_TIMEOUT", "3")
-    doc = read_binary_word(OLE, "wps")
+    doc = read_binary_word(OLE, "wps", timeout=3)
     assert doc.verdict == (
         "failed",
         "LibreOffice conversion timed out after 3 s (twice, the second time in a fresh process)",
@@ -181,8 +180,7 @@ def test_converter_timeout_once_then_converted(monkeypatch, tmp_path):
         ),
     )
     monkeypatch.setattr(word, "find_soffice", lambda: flaky)
-    monkeypatch.setenv("GONGKAI_READER_TIMEOUT", "3")
-    doc = read_binary_word(OLE, "doc")
+    doc = read_binary_word(OLE, "doc", timeout=3)
     assert doc.verdict is None and doc.fault is False and doc.grids
 
 
