@@ -64,7 +64,7 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 HEADROOM = 0.8  # recycle a worker whose address space exceeds this share of the next job's cap
 _HEADER = struct.Struct("!Q")
 
-Reader = Callable[[bytes], Reading]
+Reader = Callable[..., Reading]  # reader(data), or reader(data, page_timeout) for OCR
 
 
 @dataclass(frozen=True)

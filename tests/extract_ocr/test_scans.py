@@ -74,9 +74,11 @@ def test_noisy_scan_at_150_dpi_is_never_wrong_and_ok(truth):
 
 def test_the_ocr_page_limit_of_the_settings_reaches_the_worker():
     """The per-page OCR limit travels with the job (``Limits.page_timeout``), not through the
-    worker's environment."""
+    worker's environment; the job's own limit is kept roomy so the page limit is what ends it."""
     conf = Settings(ocr_page_timeout=0.001)
-    with ReaderPool(1, Limits.of(conf), Limits.ocr(conf)) as pool:
+    assert Limits.ocr(conf).page_timeout == 0.001
+    limits = Limits(conf.ocr_memory_mb, timeout=120, page_timeout=conf.ocr_page_timeout)
+    with ReaderPool(1, Limits.of(conf), limits) as pool:
         got = extract_bytes(generated_scan(), path="scan.pdf", pool=pool)
     assert got["status"] == "failed"
     assert got["errors"][0].startswith("OCR of page 1 exceeded 0.001 s")
