@@ -8,7 +8,7 @@ import dagster as dg
 
 from assets.resources import DUCKDB_POOL, GongkaiSettings, Warehouse
 from assets.warehouse import PUBLISH
-from pipeline.report import build_report
+from pipeline.report import load_marts, write_report
 
 COMPARISON_REPORT = dg.AssetKey("comparison_report")
 
@@ -28,7 +28,9 @@ def build_comparison_report(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition
     def comparison_report(warehouse: Warehouse, gongkai: GongkaiSettings) -> dg.MaterializeResult:
         conf = gongkai.settings()
         with warehouse.connect() as con:
-            report = build_report(con, conf.report_dir, conf.years)
+            marts = load_marts(con, conf.years)
+        # drawn after the connection is closed: no DuckDB lock is held while matplotlib works
+        report = write_report(marts, conf.report_dir, conf.workers)
         return dg.MaterializeResult(
             metadata={
                 "index": dg.MetadataValue.path(str(report.index)),

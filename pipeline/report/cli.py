@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     import duckdb
 
     from pipeline.config import settings
-    from pipeline.report import build_report
+    from pipeline.report import load_marts, write_report
 
     conf = settings()
     source = args.warehouse or conf.analyst_copy_path
@@ -29,9 +29,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     con = duckdb.connect(str(source), read_only=True)
     try:
-        report = build_report(con, args.out or conf.report_dir, conf.years)
+        marts = load_marts(con, conf.years)
     finally:
-        con.close()
+        con.close()  # drawing takes a while: no session keeps the writer waiting meanwhile
+    report = write_report(marts, args.out or conf.report_dir, conf.workers)
     print(f"report: {report.index} ({len(report.pages)} city page(s), {report.charts} charts)")
     for city, page in report.pages.items():
         print(f"  {city}: {page}")

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.report import build_report
+from pipeline.report import load_marts, write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -52,9 +52,10 @@ def ink(png: bytes) -> tuple[float, int]:
 def report_dir(sample_warehouse, tmp_path_factory):
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
-        return build_report(con, tmp_path_factory.mktemp("browser") / "report").directory
+        marts = load_marts(con)
     finally:
         con.close()
+    return write_report(marts, tmp_path_factory.mktemp("browser") / "report").directory
 
 
 def test_report_in_headless_chromium_offline(report_dir, tmp_path):

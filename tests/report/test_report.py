@@ -14,9 +14,8 @@ import pytest
 from assets.report import build_comparison_report
 from assets.resources import GongkaiSettings, Warehouse
 from pipeline.config import Settings
-from pipeline.report import build_report
+from pipeline.report import load_marts, write_report
 from pipeline.report.charts import grant_rate_chart
-from pipeline.report.frames import load_marts
 from pipeline.report.page import svg_markup
 from pipeline.report.preview import markdown_table, mart_preview
 from tests.report.conftest import BLANKED, LEFT_OUT
@@ -33,12 +32,27 @@ CHARTS = (
 
 
 @pytest.fixture(scope="module")
-def report(sample_warehouse, tmp_path_factory):
+def marts(sample_warehouse):
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
-        return build_report(con, tmp_path_factory.mktemp("out") / "report", list(range(2019, 2025)))
+        return load_marts(con, list(range(2019, 2025)))
     finally:
         con.close()
+
+
+@pytest.fixture(scope="module")
+def report(marts, tmp_path_factory):
+    return write_report(marts, tmp_path_factory.mktemp("out") / "report")
+
+
+def test_pages_drawn_in_worker_processes_are_the_same(marts, report, tmp_path):
+    """Two cities, two spawned workers: the same pages, byte for byte (the minute stamp aside)."""
+    parallel = write_report(marts, tmp_path / "report", workers=2)
+    assert parallel.charts == report.charts and list(parallel.pages) == list(report.pages)
+    stamp = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+    for city, page in report.pages.items():
+        serial = stamp.sub("", page.read_text(encoding="utf-8"))
+        assert stamp.sub("", parallel.pages[city].read_text(encoding="utf-8")) == serial
 
 
 def _svg_texts(html: str, slug: str) -> list[str]:
