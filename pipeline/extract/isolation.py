@@ -62,6 +62,7 @@ OCR_JOB_PAGES = 10  # an OCR job's time limit covers this many pages at the per-
 PARENT_POLL_S = 0.5  # how often the fallback watcher checks that the parent is alive
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 HEADROOM = 0.8  # recycle a worker whose address space exceeds this share of the next job's cap
+MAX_PASSED_OVER = 8  # a queued job waits for at most this many later ones that suit a worker
 _HEADER = struct.Struct("!Q")
 
 Reader = Callable[..., Reading]  # reader(data), or reader(data, page_timeout) for OCR
@@ -386,6 +387,7 @@ class _Job:
     fmt: str
     limits: Limits
     future: Future
+    passed_over: int = 0  # times a later job was taken before it (see ReaderPool._next)
 
 
 class _Slot:
@@ -394,8 +396,17 @@ class _Slot:
     def __init__(self, pool: ReaderPool, index: int) -> None:
         self.pool = pool
         self.worker = Worker()
+        self.last: Limits | None = None  # the limits of the last job it ran
         self.inbox: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._loop, name=f"reader-{index}", daemon=True)
+
+    def affinity(self, job: _Job) -> int:
+        """2: the worker ran a job of these limits last (an OCR job finds the model loaded);
+        1: it can run the job as it is; 0: it would be replaced first (its address space grew
+        past the job's cap, as after OCR before a PDF)."""
+        if self.last == job.limits:
+            return 2
+        return int(self.worker.vm_mb <= job.limits.memory_mb * HEADROOM)
 
     def _loop(self) -> None:
         try:
@@ -413,6 +424,7 @@ class _Slot:
 
     def read(self, job: _Job) -> Reading:
         """The job with the retry rule: a limit hit or a crash gets one fresh worker."""
+        self.last = job.limits
         first = self.worker.run(job.reader, job.data, job.fmt, job.limits)
         if first.failure is None:
             return first.doc
@@ -456,8 +468,9 @@ class ReaderPool:
         with self._lock:
             if self._closed:
                 raise RuntimeError("reader pool is closed")
-            if self._idle:
-                self._idle.pop().inbox.put(job)
+            if self._idle:  # the warmest of the idle slots with the best affinity
+                best = max(range(len(self._idle)), key=lambda i: (self._idle[i].affinity(job), i))
+                self._idle.pop(best).inbox.put(job)
             else:
                 self._pending.append(job)
         return job.future
@@ -467,9 +480,27 @@ class ReaderPool:
         return self.submit(reader, data, fmt, limits).result()
 
     def _next(self, slot: _Slot) -> _Job | None:
+        """The queued job ``slot`` runs best, the oldest of those.
+
+        A worker that ran OCR holds the model and an address space too large for a PDF job's
+        cap: before a PDF job it would be replaced, and the next OCR job would load the model
+        again (about 0.5 s each way). So OCR jobs keep to the workers that ran OCR and PDF jobs
+        to the others. The oldest job is passed over at most ``MAX_PASSED_OVER`` times.
+        """
         with self._lock:
             if self._pending:
-                return self._pending.popleft()
+                oldest = self._pending[0]
+                best = 0
+                if oldest.passed_over < MAX_PASSED_OVER:
+                    best = max(
+                        range(len(self._pending)),
+                        key=lambda i: (slot.affinity(self._pending[i]), -i),
+                    )
+                if best:
+                    oldest.passed_over += 1
+                job = self._pending[best]
+                del self._pending[best]
+                return job
             self._idle.append(slot)
         return slot.inbox.get()
 

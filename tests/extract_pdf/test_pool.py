@@ -10,19 +10,30 @@ import sys
 import textwrap
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from pipeline.config import Settings
 from pipeline.extract import extract_paths
-from pipeline.extract.isolation import Limits, ReaderPool, run_isolated, shared_pool
+from pipeline.extract.isolation import (
+    MAX_PASSED_OVER,
+    Limits,
+    ReaderPool,
+    Worker,
+    _Job,
+    run_isolated,
+    shared_pool,
+)
 from pipeline.samples.render_pdf import render_pdf
 from tests.extract.contract_reports import report
-from tests.extract_pdf.fixtures import bomb_pdf
+from tests.extract_pdf.fixtures import bomb_pdf, scanned_pdf
 
 READ_PDF = "pipeline.extract.pdf:read_pdf"
+OCR_PDF = "pipeline.extract.ocr:read_scanned_pdf"
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -159,3 +170,39 @@ def test_shared_pools_follow_the_settings_and_never_close_each_other(good):
     assert other is not first and other.limits.timeout == 30.0
     assert other.ocr_limits.page_timeout == base.ocr_page_timeout
     assert first.read(READ_PDF, good, "pdf").grids
+
+
+def test_ocr_jobs_keep_to_the_worker_that_has_the_model(good, monkeypatch):
+    """Interleaved OCR and PDF jobs on two workers: each kind keeps to one worker, so neither
+    is replaced (an OCR worker is too large for a PDF job's cap) and the model loads once."""
+    starts = []
+    start = Worker.start
+
+    def counted(self):
+        if not self.alive():
+            starts.append(self)
+        start(self)
+
+    monkeypatch.setattr(Worker, "start", counted)
+    scan, conf = scanned_pdf(), Settings()
+    with ReaderPool(2, Limits.of(conf), Limits.ocr(conf)) as pool:
+        jobs = []
+        for _ in range(3):
+            jobs.append(pool.submit(OCR_PDF, scan, "pdf", pool.ocr_limits))
+            jobs.append(pool.submit(READ_PDF, good, "pdf"))
+        readings = [job.result() for job in jobs]
+    assert [r.ocr for r in readings] == [True, False] * 3
+    assert len(starts) == 2
+
+
+def test_a_queued_job_is_passed_over_a_bounded_number_of_times():
+    """A worker that suits a stream of later jobs (OCR after OCR) still takes the oldest queued
+    job (a PDF) after MAX_PASSED_OVER of them."""
+    ocr, pdf = Limits(2048, 300, 30), Limits()
+    oldest = _Job(READ_PDF, b"", "pdf", pdf, Future())
+    later = [_Job(OCR_PDF, b"", "pdf", ocr, Future()) for _ in range(2 * MAX_PASSED_OVER)]
+    ocr_worker = SimpleNamespace(affinity=lambda job: 2 if job.limits == ocr else 0)
+    with ReaderPool(1) as pool:
+        pool._pending.extend([oldest, *later])
+        taken = [pool._next(ocr_worker) for _ in range(MAX_PASSED_OVER + 1)]
+    assert taken[:-1] == later[:MAX_PASSED_OVER] and taken[-1] is oldest
