@@ -4,8 +4,11 @@ The batch: the real PDFs and HTML pages of ../shared/corpus/real plus generated 
 PDFs (2019, 2021 and split formats), 48 documents, extracted with ``extract_paths`` (the
 library call behind the extract stage, the CLI and Dagster) from files to contract results.
 Each pool is warmed with one document per worker first (start-up is paid once per run, not per
-document; it is reported separately). Also measured: grouping a catalog into district-years
-(``report_index``) at two sizes, which must grow linearly.
+document; it is reported separately). Then a mixed batch, scanned PDFs (OCR) interleaved with
+text PDFs on 2 workers: its time and how many workers were started (2 = neither was replaced:
+an OCR worker is too large for a PDF job's cap, so a PDF after OCR on one worker means a fresh
+worker and the next OCR job loading the model again). Also measured: grouping a catalog into
+district-years (``report_index``) at two sizes, which must grow linearly.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline.config import Settings
 from pipeline.extract import extract_paths
-from pipeline.extract.isolation import ReaderPool
+from pipeline.extract.isolation import Limits, ReaderPool, Worker
 from pipeline.report_choice import report_index
 from pipeline.samples.render_pdf import render_pdf
 from tests.extract.contract_reports import report
+from tests.extract_pdf.fixtures import scanned_pdf
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 DOCUMENTS = 48
@@ -56,6 +61,33 @@ def run(paths: list[Path], workers: int) -> tuple[float, float, list[str]]:
         start = time.perf_counter()
         statuses = [r["status"] for r in extract_paths(paths, pool=pool)]
         return warm, time.perf_counter() - start, statuses
+
+
+def mixed(folder: Path, pairs: int = 8) -> tuple[float, int, int]:
+    """Seconds, documents and worker starts for ``pairs`` scanned + text PDFs, interleaved."""
+    scan, text = scanned_pdf(), render_pdf(report())
+    paths = []
+    for i in range(2 * pairs):
+        path = folder / f"mixed{i:03d}.pdf"
+        path.write_bytes(scan if i % 2 == 0 else text)
+        paths.append(path)
+    starts = 0
+    start_worker = Worker.start
+
+    def counted(worker: Worker) -> None:
+        nonlocal starts
+        starts += 0 if worker.alive() else 1
+        start_worker(worker)
+
+    Worker.start = counted  # type: ignore[method-assign]
+    try:
+        conf = Settings(workers=2)
+        with ReaderPool(2, Limits.of(conf), Limits.ocr(conf)) as pool:
+            begin = time.perf_counter()
+            list(extract_paths(paths, pool=pool))
+            return time.perf_counter() - begin, len(paths), starts
+    finally:
+        Worker.start = start_worker  # type: ignore[method-assign]
 
 
 def grouping(records: int) -> float:
@@ -101,6 +133,11 @@ def main() -> None:
             base = base or rate
             print(f"{workers:>8}{warm:>11.2f}{seconds:>9.2f}{rate:>11,.0f}{rate / base:>9.2f}×")
         print(f"statuses: { {s: statuses.count(s) for s in sorted(set(statuses))} }")
+        seconds, documents, starts = mixed(Path(tmp))
+        print(
+            f"\nmixed batch, 2 workers: {documents} PDFs (scanned and text, interleaved) in "
+            f"{seconds:.2f} s, {starts} worker starts"
+        )
     small, large = grouping(50_000), grouping(500_000)
     print(
         f"\ngrouping a catalog into district-years: 50,000 records {small * 1000:.0f} ms, "
