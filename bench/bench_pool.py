@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import Settings
 from pipeline.extract import extract_paths
-from pipeline.extract.isolation import Limits, ReaderPool, Worker
+from pipeline.extract.isolation import Limits, ReaderPool
 from pipeline.report_choice import report_index
 from pipeline.samples.render_pdf import render_pdf
 from tests.extract.contract_reports import report
@@ -71,23 +71,11 @@ def mixed(folder: Path, pairs: int = 8) -> tuple[float, int, int]:
         path = folder / f"mixed{i:03d}.pdf"
         path.write_bytes(scan if i % 2 == 0 else text)
         paths.append(path)
-    starts = 0
-    start_worker = Worker.start
-
-    def counted(worker: Worker) -> None:
-        nonlocal starts
-        starts += 0 if worker.alive() else 1
-        start_worker(worker)
-
-    Worker.start = counted  # type: ignore[method-assign]
-    try:
-        conf = Settings(workers=2)
-        with ReaderPool(2, Limits.of(conf), Limits.ocr(conf)) as pool:
-            begin = time.perf_counter()
-            list(extract_paths(paths, pool=pool))
-            return time.perf_counter() - begin, len(paths), starts
-    finally:
-        Worker.start = start_worker  # type: ignore[method-assign]
+    conf = Settings(workers=2)
+    with ReaderPool(2, Limits.of(conf), Limits.ocr(conf)) as pool:
+        begin = time.perf_counter()
+        list(extract_paths(paths, pool=pool))
+        return time.perf_counter() - begin, len(paths), pool.worker_starts()
 
 
 def grouping(records: int) -> float:

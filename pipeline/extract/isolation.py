@@ -244,6 +244,7 @@ class Worker:
         self._process: subprocess.Popen | None = None
         self.jobs = 0
         self.vm_mb = 0  # the worker's address space after its last job
+        self.starts = 0  # child processes started over this worker's life
 
     @property
     def pid(self) -> int | None:
@@ -269,6 +270,7 @@ class Worker:
             start_new_session=True,
         )
         self.jobs, self.vm_mb = 0, 0
+        self.starts += 1
 
     def stop(self) -> None:
         """Let the child finish (end of its input), killing it if it does not go at once."""
@@ -503,6 +505,10 @@ class ReaderPool:
                 return job
             self._idle.append(slot)
         return slot.inbox.get()
+
+    def worker_starts(self) -> int:
+        """Worker processes started so far: one per slot, plus one per replacement."""
+        return sum(slot.worker.starts for slot in self._slots)
 
     def worker_pids(self) -> list[int]:
         """The live workers' process ids (they start on first use)."""

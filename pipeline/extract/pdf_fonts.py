@@ -39,7 +39,6 @@ BOX_RANGES = (
 
 _lock = threading.Lock()
 _installed: str | None = None
-_text_source: pdfium_c.FPDF_SYSFONTINFO | None = None
 
 
 def reading_text() -> None:
@@ -66,12 +65,10 @@ def _install(kind: str) -> None:
         _installed = kind
 
 
+@cache  # one struct for the process's life: it keeps the ctypes callbacks alive
 def _box_source() -> pdfium_c.FPDF_SYSFONTINFO:
     """The callbacks pdfium asks for fonts: every request gets the box font (handle 1), built
     when first asked for (a PDF that embeds its fonts never asks)."""
-    global _text_source
-    if _text_source is not None:
-        return _text_source
     kinds = dict(pdfium_c.FPDF_SYSFONTINFO._fields_)
 
     def copy_out(data: bytes, buffer: int, size: int) -> int:
@@ -94,7 +91,6 @@ def _box_source() -> pdfium_c.FPDF_SYSFONTINFO:
     source = pdfium_c.FPDF_SYSFONTINFO(version=1)
     for name, function in callbacks.items():
         setattr(source, name, kinds[name](function))  # the struct keeps the ctypes callbacks
-    _text_source = source
     return source
 
 
